@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_case
+from tracker.models import CaseEvent, CaseOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def make_cases(count, region):
+    cases = [
+        make_case(
+            title=f"Case {number}",
+            home_region=region,
+            outcomes=[CaseOutcome.Outcome.DISMISSED, CaseOutcome.Outcome.CRIMINAL_CASE],
+            sources=[{"outlet": "Mediazona"}, {"outlet": "Meduza"}],
+        )
+        for number in range(count)
+    ]
+    return cases
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("per_page", [25, 100])
+def test_the_listing_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, region, count, per_page
+):
+    make_cases(count, region)
+    with django_assert_max_num_queries(4):
+        response = client.get(
+            reverse("tracker:case_list"), {"per_page": per_page, "outcome": "dismissed"}
+        )
+    assert len(response.context["cases"]) == min(count, per_page)
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, region, count
+):
+    make_cases(count, region)
+    with django_assert_max_num_queries(3):
+        client.get(reverse("tracker:home"))
+
+
+@pytest.mark.parametrize("related", [0, 10])
+def test_the_case_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, region, related
+):
+    case, *others = make_cases(related + 1, region)
+    case.related_cases.add(*others)
+    for day in range(1, related + 1):
+        CaseEvent.objects.create(
+            case=case, date=f"2022-03-{day:02d}", kind="other", description="x"
+        )
+    with django_assert_max_num_queries(7):
+        response = client.get(case.get_absolute_url())
+    assert response.status_code == 200

@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    fields = ["outlet", "url", "title", "published_on", "language", "archive_url", "verified_by"]
+    raw_id_fields = ["verified_by"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+
+
+class CaseOutcomeInline(admin.TabularInline):
+    model = CaseOutcome
+    extra = 0
+
+
+class CaseCorrectionInline(admin.TabularInline):
+    model = CaseCorrection
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "status",
+        "event_date",
+        "home_region",
+        "force",
+        "refusal_kind",
+        "people_count",
+        "confidence",
+    ]
+    list_display_links = ["id", "title"]
+    list_filter = [
+        "status",
+        "confidence",
+        "force",
+        "refusal_kind",
+        "service_status",
+        "location_country",
+        ("home_region", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "summary", "unit", "location", "sources__outlet"]
+    date_hierarchy = "event_date"
+    list_select_related = ["home_region"]
+    autocomplete_fields = ["home_region", "related_cases"]
+    readonly_fields = [
+        "slug",
+        "published_at",
+        "seed_id",
+        "is_synthetic",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CaseOutcomeInline, SourceInline, CaseEventInline, CaseCorrectionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "status", "published_at"]}),
+        (
+            _("When and who"),
+            {
+                "fields": [
+                    ("event_date", "event_date_precision"),
+                    "first_reported_on",
+                    ("people_count", "people_qualifier"),
+                    "named_people",
+                    "service_status",
+                ]
+            },
+        ),
+        (
+            _("Force and place"),
+            {"fields": ["force", "unit", "home_region", "location_country", "location"]},
+        ),
+        (
+            _("What happened"),
+            {"fields": ["refusal_kind", "legal_articles", "confidence", "related_cases"]},
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "retraction_reason",
+                    "seed_id",
+                    "is_synthetic",
+                    "created_at",
+                    "updated_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_ru", "name_uk", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_en", "name_ru", "name_uk"]

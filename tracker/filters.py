@@ -1,0 +1,135 @@
+"""The public listing's filters. The listing, its export, its feed, its statistics and the
+API all use CaseFilter, so a filter means the same thing everywhere."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, CaseOutcome, Region, Source
+from .search import search_cases
+
+FORCE_GROUPS = [
+    ("army", _("Armed Forces: all")),
+    ("rosgvardia", _("Rosgvardiya: all")),
+]
+
+SORTS = {
+    "-event_date": (_("newest refusal first"), ["-event_date", "-id"]),
+    "event_date": (_("oldest refusal first"), ["event_date", "id"]),
+    "-people": (_("most people first"), ["-people_count", "-id"]),
+    "-published": (_("recently published"), ["-published_at", "-id"]),
+}
+DEFAULT_SORT = "-event_date"
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    field_class = RegionChoiceField
+
+
+class PeopleFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+def _force_choices():
+    return FORCE_GROUPS + list(Case.Force.choices)
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("unit, place, words")}),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Refusal from"),
+        field_name="event_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Refusal until"),
+        field_name="event_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    region = RegionFilter(
+        label=_("Home region"),
+        field_name="home_region",
+        to_field_name="code",
+        queryset=Region.objects.all(),
+        empty_label=_("any"),
+    )
+    force = django_filters.ChoiceFilter(
+        label=_("Force"), choices=_force_choices, method="filter_force", empty_label=_("any")
+    )
+    service_status = django_filters.ChoiceFilter(
+        label=_("Service status"), choices=Case.ServiceStatus.choices, empty_label=_("any")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of refusal"),
+        field_name="refusal_kind",
+        choices=Case.RefusalKind.choices,
+        empty_label=_("any"),
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("What followed"),
+        choices=CaseOutcome.Outcome.choices,
+        method="filter_outcome",
+        empty_label=_("any"),
+    )
+    confidence = django_filters.ChoiceFilter(
+        label=_("Confidence"), choices=Case.Confidence.choices, empty_label=_("any")
+    )
+    people = PeopleFilter(
+        label=_("At least this many people"),
+        field_name="people_count",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=1_000_000,
+    )
+    outlet = django_filters.CharFilter(
+        label=_("Source outlet"), method="filter_outlet", max_length=100
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_cases(queryset, value)
+
+    def filter_force(self, queryset, name, value):
+        if value in dict(FORCE_GROUPS):
+            return queryset.filter(force__startswith=f"{value}_")
+        return queryset.filter(force=value)
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.with_outcome(value)
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Source.objects.filter(case=OuterRef("pk"), outlet__icontains=value))
+        )
+
+    def filter_sort(self, queryset, name, value):
+        # Applied in `qs` so that a missing or invalid sort still orders the results.
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        sort = self.form.cleaned_data.get("sort") if self.is_bound else None
+        return queryset.order_by(*SORTS[sort or DEFAULT_SORT][1])
