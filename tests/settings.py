@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+# A fixed test key (Fernet format); production keys come from the environment.
+os.environ.setdefault("CONTACT_ENCRYPTION_KEYS", "dGVzdHMtb25seS1ub3Qtc2VjcmV0LWtleS0wMDAwMDA=")
 
 from tracker.settings import *  # noqa: E402, F403
 

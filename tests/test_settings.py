@@ -6,12 +6,13 @@ import pytest
 
 from tracker.settings import env_bool
 
+TEST_KEY = os.environ["CONTACT_ENCRYPTION_KEYS"]
+
 
 def run_settings(**env):
     """Import the settings in a fresh interpreter with exactly this environment."""
-    clean = {
-        key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DJANGO_DEBUG")
-    }
+    ours = ("SECRET_KEY", "DJANGO_DEBUG", "CONTACT_ENCRYPTION_KEYS")
+    clean = {key: value for key, value in os.environ.items() if key not in ours}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import tracker.settings as s; print(s.DEBUG)"],
@@ -28,8 +29,15 @@ def test_a_missing_secret_key_stops_a_production_start_with_a_clear_message():
     assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
 
 
+def test_a_missing_contact_encryption_key_stops_a_production_start():
+    result = run_settings(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "CONTACT_ENCRYPTION_KEYS is not set" in result.stderr
+
+
 def test_debug_is_off_unless_asked_for():
-    assert run_settings(SECRET_KEY="x" * 50).stdout.strip() == "False"
+    production = run_settings(SECRET_KEY="x" * 50, CONTACT_ENCRYPTION_KEYS=TEST_KEY)
+    assert production.stdout.strip() == "False"
     assert run_settings(DJANGO_DEBUG="true").stdout.strip() == "True"
 
 

@@ -53,6 +53,23 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
+# Submitter contacts are encrypted at rest with these Fernet keys (newest first).
+# How to generate one: see .env.example.
+CONTACT_ENCRYPTION_KEYS = env_list("CONTACT_ENCRYPTION_KEYS")
+if not CONTACT_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CONTACT_ENCRYPTION_KEYS is not set. Generate a key (see .env.example); "
+            "without it, submitter contacts cannot be stored safely."
+        )
+    # Development only: a fixed key derived from the development SECRET_KEY.
+    import base64
+    import hashlib
+
+    CONTACT_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
