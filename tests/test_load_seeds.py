@@ -1,0 +1,77 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tracker.models import Case, CaseEvent, Source
+from tracker.seeds import read_seeds
+
+pytestmark = pytest.mark.django_db
+
+
+def load(**options):
+    out = io.StringIO()
+    call_command("load_seeds", stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot():
+    return (
+        list(Case.objects.values().order_by("pk")),
+        list(Source.objects.values().order_by("pk")),
+        list(CaseEvent.objects.values().order_by("pk")),
+        list(Case.related_cases.through.objects.values_list("from_case", "to_case").order_by("pk")),
+    )
+
+
+def test_load_seeds_publishes_every_seed_case():
+    seeds = read_seeds()
+    output = load()
+    assert f"{len(seeds)} created, 0 updated, 0 unchanged" in output
+    assert Case.objects.public().count() == len(seeds)
+
+
+def test_running_load_seeds_twice_changes_nothing():
+    load()
+    before = snapshot()
+    output = load()
+    assert "0 created, 0 updated" in output
+    assert snapshot() == before
+
+
+def test_every_seed_case_has_a_source_and_a_summary_in_own_words():
+    load()
+    for case in Case.objects.public():
+        assert case.sources.exists(), case.seed_id
+        assert len(case.summary) > 40, case.seed_id
+
+
+def test_seed_ids_are_unique_and_related_ids_exist():
+    seeds = read_seeds()
+    ids = [seed["seed_id"] for seed in seeds]
+    assert len(ids) == len(set(ids))
+    for seed in seeds:
+        assert set(seed["related"]) <= set(ids), seed["seed_id"]
+
+
+def test_an_edited_seed_file_updates_only_that_case(tmp_path):
+    load()
+    seeds = read_seeds()
+    seeds[0]["title"] = "A corrected title"
+    seeds[0]["sources"].append({"outlet": "Another outlet", "published_on": None})
+    edited = tmp_path / "cases.json"
+    edited.write_text(json.dumps(seeds), encoding="utf-8")
+    output = load(file=str(edited))
+    assert "0 created, 1 updated" in output
+    case = Case.objects.get(seed_id=seeds[0]["seed_id"])
+    assert case.title == "A corrected title"
+    assert case.sources.filter(outlet="Another outlet").exists()
+
+
+def test_the_seed_cases_appear_in_the_public_listing(client):
+    load()
+    response = client.get("/cases/", {"region": "RU-KB"})
+    assert response.status_code == 200
+    kbr = Case.objects.get(seed_id="kbr-rosgvardia-3723-dismissed")
+    assert kbr.title in response.content.decode()
