@@ -86,3 +86,10 @@ def test_case_constraints_refuse_inconsistent_rows(region):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_case(status=Case.Status.RETRACTED, retraction_reason="")
     assert Case.objects.count() == 0
+
+
+def test_long_titles_give_a_slug_cut_at_a_word_boundary():
+    case = make_case(
+        title="Eleven Khakassia OMON officers dismissed after refusing to fight in the war"
+    )
+    assert case.slug == "eleven-khakassia-omon-officers-dismissed-after-refusing-to"

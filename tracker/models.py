@@ -8,6 +8,14 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+def short_slug(text, limit=60):
+    """A slug cut at a word boundary, so URLs read cleanly."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    return slug[: limit + 1].rsplit("-", 1)[0]
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("exact day")
     MONTH = "month", _("month")
@@ -276,7 +284,7 @@ class Case(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.slug = slugify(self.title)[:80].strip("-")
+        self.slug = short_slug(self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
