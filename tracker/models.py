@@ -379,7 +379,7 @@ class Source(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["published_on", "id"]
+        ordering = [models.F("published_on").asc(nulls_last=True), "id"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         # The outlet filter runs EXISTS (… WHERE case_id = … AND outlet LIKE …).
