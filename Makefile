@@ -22,6 +22,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@if command -v npm >/dev/null; then cd tests/e2e && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the browser accessibility checks will be skipped"; fi
 	touch $@
 
 test: install
