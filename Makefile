@@ -13,6 +13,7 @@ run: setup
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py compile_translations
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_seeds
 
@@ -27,6 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py compile_translations --verbosity 0
 	$(BIN)/python -m pytest
 
 lint: install
