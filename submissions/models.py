@@ -13,12 +13,7 @@ from tracker.models import Case, CaseOutcome, DatePrecision, Region
 
 class PrivateStorage(FileSystemStorage):
     """Uploads under MEDIA_ROOT with no public URL: moderators get files only through a
-    permission-checked view."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("location", settings.MEDIA_ROOT)
-        kwargs.setdefault("base_url", None)
-        super().__init__(**kwargs)
+    permission-checked view. The location follows settings.MEDIA_ROOT."""
 
     def url(self, name):
         raise ValueError("Uploaded files have no public URL.")

@@ -39,13 +39,26 @@ def make_case(**overrides):
     return case
 
 
+def ensure_regions():
+    """The regions a migration loads; transactional tests flush them, so reload if gone."""
+    if not Region.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        loader = importlib.import_module("tracker.migrations.0002_load_regions")
+        loader.load_regions(apps, None)
+
+
 @pytest.fixture
 def region():
+    ensure_regions()
     return Region.objects.get(code="RU-KB")
 
 
 @pytest.fixture
 def other_region():
+    ensure_regions()
     return Region.objects.get(code="RU-PSK")
 
 

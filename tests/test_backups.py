@@ -1,0 +1,63 @@
+import io
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from submissions.models import Attachment, Submission
+from tests.conftest import make_case
+
+
+@pytest.fixture
+def stored_data(region, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    make_case(home_region=region, sources=[{"outlet": "Mediazona"}, {"outlet": "Meduza"}])
+    submission = Submission.objects.create(
+        receipt_hash="x" * 64, language="ru", what_happened="text", relation="self"
+    )
+    attachment = Attachment(
+        submission=submission, kind="pdf", content_type="application/pdf", size=4
+    )
+    attachment.file.save("report.pdf", ContentFile(b"%PDF"), save=True)
+    return attachment
+
+
+def run(command, *args):
+    out = io.StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_with_the_same_cases_sources_submissions_and_files(stored_data, tmp_path):
+    backup = tmp_path / "backup"
+    assert "1 cases, 2 sources" in run("backup", str(backup))
+    output = run("verify_restore", str(backup))
+    assert "Restore verified: 1 cases, 2 sources" in output
+    assert "1 submissions" in output
+    assert "1 files" in output
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_verify_restore_notices_a_missing_file(stored_data, tmp_path):
+    backup = tmp_path / "backup"
+    run("backup", str(backup))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["files"]["submissions/lost.jpg"] = "0" * 64
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CommandError) as error:
+        run("verify_restore", str(backup))
+    assert "does not match" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_backup_on_sqlite_explains_what_to_do_instead(settings, tmp_path):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("the SQLite message is only given on SQLite")
+    with pytest.raises(CommandError) as error:
+        run("backup", str(tmp_path / "backup"))
+    assert "need PostgreSQL" in str(error.value)
