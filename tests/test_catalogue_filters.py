@@ -192,3 +192,11 @@ def test_an_impossible_page_number_shows_a_page_not_an_error(client, published_c
     response = client.get(reverse("tracker:case_list"), {"page": "9999"})
     assert response.status_code == 200
     assert listed_titles(response) == [published_case.title]
+
+
+def test_regions_are_offered_in_the_readers_language_and_order(client):
+    response = client.get(reverse("tracker:case_list"), HTTP_ACCEPT_LANGUAGE="ru")
+    choices = [label for _value, label in response.context["filter"].form.fields["region"].choices]
+    names = choices[1:]
+    assert "Кемеровская область" in names
+    assert names == sorted(names)

@@ -4,6 +4,7 @@ API all use CaseFilter, so a filter means the same thing everywhere."""
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseOutcome, Region, Source
@@ -36,6 +37,13 @@ class PeopleFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+def _regions(request):
+    """Regions sorted by their name in the reader's language."""
+    language = (get_language() or "en")[:2]
+    field = f"name_{language}" if language in ("en", "ru", "uk") else "name_en"
+    return Region.objects.order_by(field)
+
+
 def _force_choices():
     return FORCE_GROUPS + list(Case.Force.choices)
 
@@ -63,7 +71,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Home region"),
         field_name="home_region",
         to_field_name="code",
-        queryset=Region.objects.all(),
+        queryset=_regions,
         empty_label=_("any"),
     )
     force = django_filters.ChoiceFilter(
