@@ -10,8 +10,8 @@ from ..decorators import moderator_required
 from ..forms import CaseEditForm, RetractForm
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_edit(request, pk):
     case = get_object_or_404(Case, pk=pk)
     # The form edits a copy, so the service compares against the stored case.
@@ -39,8 +39,8 @@ def case_edit(request, pk):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_retract(request, pk):
     case = get_object_or_404(Case, pk=pk)
     form = RetractForm(request.POST or None)

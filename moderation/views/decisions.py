@@ -14,8 +14,8 @@ def _to_queue(request, message):
     return redirect("moderation:queue")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
     submission = load_submission(pk)
     suggested = services.suggested_confidence(submission.sources.all())
@@ -42,8 +42,8 @@ def publish(request, pk):
     )
 
 
-@require_POST
 @moderator_required
+@require_POST
 def approve(request, pk):
     submission = load_submission(pk)
     case, ok = acted(request, submission, services.approve_publication)
@@ -52,8 +52,8 @@ def approve(request, pk):
     return redirect("moderation:review", pk=pk)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def merge(request, pk):
     submission = load_submission(pk)
     initial = {"outcomes": submission.outcomes, "case": request.GET.get("case")}
@@ -72,8 +72,8 @@ def merge(request, pk):
     return render(request, "moderation/merge.html", {"submission": submission, "form": form})
 
 
-@require_POST
 @moderator_required
+@require_POST
 def ask(request, pk):
     submission = load_submission(pk)
     form = AskForm(request.POST)
@@ -85,8 +85,8 @@ def ask(request, pk):
     return redirect("moderation:review", pk=pk)
 
 
-@require_POST
 @moderator_required
+@require_POST
 def reject(request, pk):
     submission = load_submission(pk)
     form = RejectForm(request.POST)

@@ -50,8 +50,8 @@ def _filtered(form, user):
     return submissions
 
 
-@require_safe
 @moderator_required
+@require_safe
 def queue(request):
     form = QueueFilterForm(request.GET)
     counts = dict(
@@ -76,8 +76,8 @@ def queue(request):
     return render(request, "moderation/queue.html", context)
 
 
-@require_POST
 @moderator_required
+@require_POST
 def bulk_reject_spam(request):
     form = BulkSpamForm(request.POST)
     if not form.is_valid():

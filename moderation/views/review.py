@@ -57,14 +57,14 @@ def acted(request, submission, action, **kwargs):
         return None, False
 
 
-@require_safe
 @moderator_required
+@require_safe
 def review(request, pk):
     return render_review(request, load_submission(pk))
 
 
-@require_POST
 @moderator_required
+@require_POST
 def claim(request, pk):
     submission = load_submission(pk)
     _result, ok = acted(request, submission, services.claim)
@@ -73,8 +73,8 @@ def claim(request, pk):
     return redirect("moderation:review", pk=pk)
 
 
-@require_POST
 @moderator_required
+@require_POST
 def release(request, pk):
     submission = load_submission(pk)
     _result, ok = acted(request, submission, services.release)
@@ -83,8 +83,8 @@ def release(request, pk):
     return redirect("moderation:review", pk=pk)
 
 
-@require_POST
 @moderator_required
+@require_POST
 def verify_source(request, pk, source_pk):
     submission = load_submission(pk)
     source = get_object_or_404(SubmissionSource, pk=source_pk, submission=submission)
@@ -109,8 +109,8 @@ def verify_source(request, pk, source_pk):
     return redirect("moderation:review", pk=pk)
 
 
-@require_safe
 @moderator_required
+@require_safe
 def attachment(request, pk, attachment_pk):
     """An attachment, to moderators only: images shown inline, everything else downloaded.
     nosniff and a sandboxing CSP keep a disguised file from running in the browser."""
@@ -136,9 +136,9 @@ def attachment(request, pk, attachment_pk):
     return response
 
 
-@require_POST
 @moderator_required
 @moderator_required(permission="moderation.view_contact")
+@require_POST
 def contact(request, pk):
     """The decrypted contact, on its own page after a deliberate POST; each look is audited."""
     submission = load_submission(pk)
