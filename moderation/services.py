@@ -334,14 +334,13 @@ def merge(submission, *, moderator, case, merge_data):
             _("Case #%(id)s is not published; merge into a published case.") % {"id": case.pk}
         )
     known_urls = set(case.sources.exclude(url="").values_list("url", flat=True))
-    added = [
-        _copy_source(source, case)
+    new_sources = [
+        source
         for source in locked.sources.all()
         if source.is_verified and (not source.url or source.url not in known_urls)
     ]
-    added_independent = sum(
-        1 for source in locked.sources.all() if source.is_verified and source.independent
-    )
+    added = [_copy_source(source, case) for source in new_sources]
+    added_independent = sum(1 for source in new_sources if source.independent)
     base = CONFIDENCE_RANK[case.confidence]
     raised = _grade(base + added_independent, max(base, len(added)))
     if CONFIDENCE_RANK[raised] > base:

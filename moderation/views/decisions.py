@@ -23,18 +23,16 @@ def publish(request, pk):
         request.POST or None, initial=initial_case_data(submission), suggested=suggested
     )
     if request.method == "POST" and form.is_valid():
-        case, ok = acted(request, submission, services.publish, case_data=form.case_data())
-        if ok and case.is_public:
-            return _to_queue(
-                request,
-                _("Published as case #%(id)s: %(title)s") % {"id": case.pk, "title": case.title},
-            )
-        if ok:
-            return _to_queue(
-                request,
-                _("Case #%(id)s waits for a second moderator's approval.") % {"id": case.pk},
-            )
-        return redirect("moderation:review", pk=pk)
+        try:
+            case = services.publish(submission, moderator=request.user, case_data=form.case_data())
+        except services.ModerationError as error:
+            form.add_error(None, str(error))  # the form keeps what the moderator typed
+        else:
+            if case.is_public:
+                message = _("Published as case #%(id)s: %(title)s")
+            else:
+                message = _("Case #%(id)s waits for a second moderator's approval.")
+            return _to_queue(request, message % {"id": case.pk, "title": case.title})
     return render(
         request,
         "moderation/publish.html",
@@ -59,16 +57,17 @@ def merge(request, pk):
     initial = {"outcomes": submission.outcomes, "case": request.GET.get("case")}
     form = MergeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        case, ok = acted(
-            request,
-            submission,
-            services.merge,
-            case=form.cleaned_data["case"],
-            merge_data=form.merge_data(),
-        )
-        if ok:
+        try:
+            case = services.merge(
+                submission,
+                moderator=request.user,
+                case=form.cleaned_data["case"],
+                merge_data=form.merge_data(),
+            )
+        except services.ModerationError as error:
+            form.add_error(None, str(error))
+        else:
             return _to_queue(request, _("Merged into case #%(id)s.") % {"id": case.pk})
-        return redirect("moderation:review", pk=pk)
     return render(request, "moderation/merge.html", {"submission": submission, "form": form})
 
 
