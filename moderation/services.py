@@ -17,15 +17,16 @@ from submissions.crypto import decrypt_contact
 from submissions.models import Message, Submission
 from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome, Source
 
+from .confidence import (
+    CONFIDENCE_RANK,
+    ModerationError,
+    check_confidence,
+    grade,
+    suggested_confidence,
+)
 from .models import AuditEvent, PublicationApproval
 
 Status = Submission.Status
-Confidence = Case.Confidence
-CONFIDENCE_RANK = {Confidence.UNCONFIRMED: 0, Confidence.REPORTED: 1, Confidence.CONFIRMED: 2}
-
-
-class ModerationError(Exception):
-    """An action that cannot be done; the message tells the moderator why."""
 
 
 class Conflict(ModerationError):
@@ -63,37 +64,6 @@ def _lock(submission, moderator, allowed=Submission.OPEN_STATUSES):
             % {"id": locked.pk}
         )
     return locked
-
-
-# --- confidence ------------------------------------------------------------------------
-
-
-def _grade(independent_count, verified_count):
-    if independent_count >= 2:
-        return Confidence.CONFIRMED
-    if verified_count >= 1:
-        return Confidence.REPORTED
-    return Confidence.UNCONFIRMED
-
-
-def suggested_confidence(sources):
-    """What the verified sources support: two verified sources each independent of the
-    others → confirmed; one verified source → reported; none → unconfirmed."""
-    verified = [source for source in sources if source.is_verified]
-    return _grade(sum(1 for source in verified if source.independent), len(verified))
-
-
-def check_confidence(chosen, suggested, reason):
-    """The grade to publish with. A moderator may lower it with a reason, never raise it."""
-    chosen = chosen or suggested
-    if CONFIDENCE_RANK[chosen] > CONFIDENCE_RANK[suggested]:
-        raise ModerationError(
-            _("The verified sources support at most “%(grade)s”.")
-            % {"grade": Confidence(suggested).label}
-        )
-    if CONFIDENCE_RANK[chosen] < CONFIDENCE_RANK[suggested] and not (reason or "").strip():
-        raise ModerationError(_("Say why the confidence is lower than the sources support."))
-    return chosen
 
 
 # --- working on a submission -----------------------------------------------------------
@@ -342,7 +312,7 @@ def merge(submission, *, moderator, case, merge_data):
     added = [_copy_source(source, case) for source in new_sources]
     added_independent = sum(1 for source in new_sources if source.independent)
     base = CONFIDENCE_RANK[case.confidence]
-    raised = _grade(base + added_independent, max(base, len(added)))
+    raised = grade(base + added_independent, max(base, len(added)))
     if CONFIDENCE_RANK[raised] > base:
         case.confidence = raised
     existing = set(case.outcomes)

@@ -92,19 +92,18 @@ def verify_source(request, pk, source_pk):
     if not form.is_valid():
         return render_review(request, submission, status=400, **{f"source_{source.pk}": form})
     data = form.cleaned_data
-    _result, ok = acted(
-        request,
-        submission,
-        lambda submission, **kw: services.verify_source(
+    try:
+        services.verify_source(
             source,
+            moderator=request.user,
             reachable=data["reachable"],
             supports_report=data["supports_report"],
             independent=data["independent"],
             note=data["verification_note"],
-            **kw,
-        ),
-    )
-    if ok:
+        )
+    except services.ModerationError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, _("Source checked."))
     return redirect("moderation:review", pk=pk)
 
