@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from submissions.crypto import InvalidToken
 from submissions.models import Attachment, Submission, SubmissionSource
+from tracker.models import Case
 
 from .. import services
 from ..decorators import moderator_required
@@ -27,7 +28,7 @@ def render_review(request, submission, *, status=200, **forms):
             (source, forms.get(f"source_{source.pk}") or SourceVerificationForm(instance=source))
             for source in sources
         ],
-        "suggested_confidence": services.suggested_confidence(sources),
+        "suggested_confidence": Case.Confidence(services.suggested_confidence(sources)).label,
         "attachments": submission.attachments.all(),
         "messages_thread": submission.messages.select_related("moderator"),
         "duplicate_cases": cases,
