@@ -95,3 +95,107 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# --- moderation -------------------------------------------------------------------------
+
+MODERATOR_PASSWORD = "a long moderator passphrase"
+
+
+def totp_code(device):
+    """The code an authenticator app shows for this device right now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"
+
+
+def make_user(username, *, moderator=False, device=True):
+    """A user with MODERATOR_PASSWORD and, unless device=False, a confirmed TOTP device."""
+    from django.contrib.auth.models import Group, User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.create_user(username=username, password=MODERATOR_PASSWORD)
+    if moderator:
+        user.groups.add(Group.objects.get(name="Moderators"))
+    if device:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def log_in(client, user, *, password=MODERATOR_PASSWORD, code=None, **extra):
+    """Log in through /accounts/login/ with the password and the current TOTP code."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if code is None:
+        device = TOTPDevice.objects.filter(user=user).first()
+        code = totp_code(device) if device else ""
+    data = {"username": user.get_username(), "password": password, "otp_token": code}
+    return client.post(reverse("accounts:login"), data, **extra)
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator", moderator=True)
+
+
+@pytest.fixture
+def other_moderator(db):
+    return make_user("second-moderator", moderator=True)
+
+
+@pytest.fixture
+def user_without_permission(db):
+    return make_user("reader")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    response = log_in(client, moderator)
+    assert response.status_code == 302, "the moderator fixture could not log in"
+    return client
+
+
+def make_submission(**overrides):
+    """A new submission; `sources=[{...}]` creates its sources (`verified=True` marks one
+    checked and confirmed, `independent` defaults to True), `contact="..."` encrypts one."""
+    import secrets
+
+    from django.utils import timezone
+
+    from submissions.crypto import encrypt_contact
+    from submissions.models import Submission, SubmissionSource
+
+    sources = overrides.pop("sources", [{"url": "https://example.org/report", "outlet": "Example"}])
+    contact = overrides.pop("contact", "")
+    values = {
+        "receipt_hash": secrets.token_hex(32),
+        "language": "ru",
+        "what_happened": "Eleven contract soldiers of military unit 3723 refused to go back.",
+        "event_date": datetime.date(2023, 5, 10),
+        "event_date_precision": "day",
+        "unit": "military unit 3723",
+        "people_count": 11,
+        "people_qualifier": Case.PeopleQualifier.EXACT,
+        "refusal_kind": Case.RefusalKind.REFUSED_DEPLOY,
+        "relation": Submission.Relation.RELATIVE,
+        "outcomes": [CaseOutcome.Outcome.DISMISSED],
+        "contact_encrypted": encrypt_contact(contact),
+    }
+    values.update(overrides)
+    submission = Submission.objects.create(**values)
+    for source in sources:
+        source = dict(source)
+        if source.pop("verified", False):
+            source.setdefault("reachable", True)
+            source.setdefault("supports_report", True)
+            source.setdefault("independent", True)
+            source.setdefault("verified_at", timezone.now())
+        SubmissionSource.objects.create(submission=submission, **source)
+    return submission
+
+
+@pytest.fixture
+def new_submission(region):
+    return make_submission(home_region=region)

@@ -31,7 +31,7 @@ def run(command, *args):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_backup_restores_with_the_same_cases_sources_submissions_and_files(stored_data, tmp_path):
     backup = tmp_path / "backup"
     assert "1 cases, 2 sources" in run("backup", str(backup))
@@ -42,7 +42,7 @@ def test_a_backup_restores_with_the_same_cases_sources_submissions_and_files(sto
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_verify_restore_notices_a_missing_file(stored_data, tmp_path):
     backup = tmp_path / "backup"
     run("backup", str(backup))

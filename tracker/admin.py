@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from moderation.services import record_admin_edit
+
 from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
 
 
@@ -62,6 +64,13 @@ class CaseAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [CaseOutcomeInline, SourceInline, CaseEventInline, CaseCorrectionInline]
+
+    def log_change(self, request, obj, message):
+        # Moderators edit cases through moderation/services.py; an administrator's edit
+        # here lands in the same audit trail.
+        record_admin_edit(obj, user=request.user, fields=message)
+        return super().log_change(request, obj, message)
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "published_at"]}),
         (

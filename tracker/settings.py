@@ -5,6 +5,7 @@ unless asked for, and a missing SECRET_KEY outside DEBUG stops the process.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "tracker",
     "submissions",
     "moderation",
@@ -101,8 +105,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -161,6 +168,46 @@ else:
             "LOCATION": "refusal-tracker",
         }
     }
+
+# Moderators and administrators: password + TOTP code (django-otp); failed logins are
+# counted and locked out by django-axes, by user name only. Axes would otherwise keep the
+# IP address and user agent; moderation/security.py makes it keep neither.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "moderation:queue"
+LOGOUT_REDIRECT_URL = "tracker:home"
+# A session ends after this many seconds without a request; every request restarts the clock.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+OTP_TOTP_ISSUER = "Refusal Tracker"
+# A failed code doubles the wait before the next try (seconds, per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+AXES_HANDLER = "moderation.security.PrivateDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "moderation.security.no_client_ip"
+AXES_CLIENT_STR_CALLABLE = "moderation.security.client_description"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "otp_device", "next"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes.W006 asks to lock by IP address too; keeping no IP address is the point here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Four-eyes rule: when true, a publication waits for a second moderator's approval.
+MODERATION_FOUR_EYES = env_bool("MODERATION_FOUR_EYES", False)
+# Days around a report's date within which other reports and cases count as possible
+# duplicates on the review screen.
+MODERATION_DUPLICATE_WINDOW_DAYS = env_int("MODERATION_DUPLICATE_WINDOW_DAYS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

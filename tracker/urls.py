@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from . import views
 
@@ -10,8 +11,14 @@ catalogue = [
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case_detail_slug"),
 ]
 
+# The admin asks for the same second factor as the moderation pages (django-otp's
+# documented way to protect the default site and everything registered on it).
+admin.site.__class__ = OTPAdminSite
+
 urlpatterns = [
     path("", include((catalogue, "tracker"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("moderation.account_urls")),
+    path("moderation/", include("moderation.urls")),
 ]

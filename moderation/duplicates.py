@@ -1,0 +1,64 @@
+"""Possible duplicates of a submission, for the review screen.
+
+A candidate shares the unit (the same unit number, or the same unit text) or the home
+region, and its date is near the report's. On PostgreSQL, text similarity (pg_trgm) also
+finds candidates and ranks them; SQLite gets the simpler match only.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Greatest
+
+from submissions.models import Submission
+from tracker.models import Case
+
+UNIT_NUMBER = re.compile(r"\d{3,}")
+SIMILARITY_THRESHOLD = 0.3
+LIMIT = 10
+
+
+def _criteria(submission):
+    window = datetime.timedelta(days=settings.MODERATION_DUPLICATE_WINDOW_DAYS)
+    near = Q()
+    if submission.event_date:
+        near = Q(event_date__range=(submission.event_date - window, submission.event_date + window))
+    same = Q(pk__in=[])
+    if submission.home_region_id:
+        same |= Q(home_region_id=submission.home_region_id)
+    if submission.unit.strip():
+        same |= Q(unit__iexact=submission.unit.strip())
+    for number in UNIT_NUMBER.findall(submission.unit):
+        same |= Q(unit__contains=number)
+    return same, near
+
+
+def _trigram(queryset, submission, text_field):
+    """On PostgreSQL: rank by how alike unit and text are, and let similar text count."""
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    similarity = [TrigramSimilarity(text_field, submission.what_happened[:500])]
+    if submission.unit.strip():
+        similarity.append(TrigramSimilarity("unit", submission.unit))
+    expression = Greatest(*similarity) if len(similarity) > 1 else similarity[0]
+    return queryset.annotate(similarity=expression)
+
+
+def possible_duplicates(submission):
+    """(published cases, other submissions) that may report the same episode, best first."""
+    same, near = _criteria(submission)
+    cases = Case.objects.public().select_related("home_region")
+    others = Submission.objects.exclude(pk=submission.pk).select_related("home_region")
+    if connection.vendor == "postgresql":
+        cases = _trigram(cases, submission, "summary")
+        others = _trigram(others, submission, "what_happened")
+        similar = Q(similarity__gte=SIMILARITY_THRESHOLD)
+        cases = cases.filter((same | similar) & near).order_by("-similarity", "-event_date")
+        others = others.filter((same | similar) & near).order_by("-similarity", "-created_at")
+    else:
+        cases = cases.filter(same & near).order_by("-event_date", "-id")
+        others = others.filter(same & near).order_by("-created_at")
+    return list(cases[:LIMIT]), list(others[:LIMIT])

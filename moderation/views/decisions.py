@@ -1,0 +1,103 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..decorators import moderator_required
+from ..forms import AskForm, MergeForm, PublishForm, RejectForm, initial_case_data
+from .review import acted, load_submission, render_review
+
+
+def _to_queue(request, message):
+    messages.success(request, message)
+    return redirect("moderation:queue")
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def publish(request, pk):
+    submission = load_submission(pk)
+    suggested = services.suggested_confidence(submission.sources.all())
+    form = PublishForm(
+        request.POST or None, initial=initial_case_data(submission), suggested=suggested
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.publish(submission, moderator=request.user, case_data=form.case_data())
+        except services.ModerationError as error:
+            form.add_error(None, str(error))  # the form keeps what the moderator typed
+        else:
+            if case.is_public:
+                message = _("Published as case #%(id)s: %(title)s")
+            else:
+                message = _("Case #%(id)s waits for a second moderator's approval.")
+            return _to_queue(request, message % {"id": case.pk, "title": case.title})
+    return render(
+        request,
+        "moderation/publish.html",
+        {"submission": submission, "form": form, "suggested": suggested},
+    )
+
+
+@moderator_required
+@require_POST
+def approve(request, pk):
+    submission = load_submission(pk)
+    case, ok = acted(request, submission, services.approve_publication)
+    if ok:
+        return _to_queue(request, _("Approved: case #%(id)s is published.") % {"id": case.pk})
+    return redirect("moderation:review", pk=pk)
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def merge(request, pk):
+    submission = load_submission(pk)
+    initial = {"outcomes": submission.outcomes, "case": request.GET.get("case")}
+    form = MergeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.merge(
+                submission,
+                moderator=request.user,
+                case=form.cleaned_data["case"],
+                merge_data=form.merge_data(),
+            )
+        except services.ModerationError as error:
+            form.add_error(None, str(error))
+        else:
+            return _to_queue(request, _("Merged into case #%(id)s.") % {"id": case.pk})
+    return render(request, "moderation/merge.html", {"submission": submission, "form": form})
+
+
+@moderator_required
+@require_POST
+def ask(request, pk):
+    submission = load_submission(pk)
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        return render_review(request, submission, status=400, ask_form=form)
+    _result, ok = acted(request, submission, services.ask, question=form.cleaned_data["question"])
+    if ok:
+        messages.success(request, _("Question sent; the submission waits for an answer."))
+    return redirect("moderation:review", pk=pk)
+
+
+@moderator_required
+@require_POST
+def reject(request, pk):
+    submission = load_submission(pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return render_review(request, submission, status=400, reject_form=form)
+    _result, ok = acted(
+        request,
+        submission,
+        services.reject,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    if ok:
+        return _to_queue(request, _("Submission #%(id)s rejected.") % {"id": pk})
+    return redirect("moderation:review", pk=pk)
