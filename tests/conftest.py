@@ -82,3 +82,97 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# --- Submissions (public intake) -----------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _private_media_and_empty_cache(settings, tmp_path):
+    """Uploaded files go to a per-test folder; rate-limit counters start at zero."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_submission(**overrides):
+    """A submission as the public form stores it; keyword arguments override any field.
+
+    `sources=[{...}]` creates its sources, `contact="..."` stores a contact encrypted,
+    `questions=["..."]` adds moderators' questions. The receipt code exists only in memory,
+    as `submission.receipt_code` (pass `receipt_code=` to choose it).
+    """
+    from submissions import receipts
+    from submissions.crypto import encrypt_contact
+    from submissions.models import Message, Submission, SubmissionSource
+
+    code = overrides.pop("receipt_code", None) or receipts.new_code()
+    sources = overrides.pop(
+        "sources", [{"url": "https://example.org/news/guardsmen", "outlet": "Example News"}]
+    )
+    questions = overrides.pop("questions", [])
+    contact = overrides.pop("contact", "")
+    values = {
+        "what_happened": "My brother's unit refused to cross the border in February.",
+        "language": "ru",
+        "relation": Submission.Relation.RELATIVE,
+        "consent_to_publish": True,
+    }
+    values.update(overrides)
+    submission = Submission.objects.create(
+        receipt_hash=receipts.code_hash(code), contact_encrypted=encrypt_contact(contact), **values
+    )
+    for source in sources:
+        SubmissionSource.objects.create(submission=submission, **source)
+    for text in questions:
+        Message.objects.create(
+            submission=submission, author_kind=Message.Author.MODERATOR, text=text
+        )
+    submission.receipt_code = code
+    return submission
+
+
+@pytest.fixture
+def new_submission():
+    return make_submission(contact="signal: +7 900 000-00-00")
+
+
+def submission_form_data(**overrides):
+    """A complete, valid POST body for /submit/, with a form token issued a minute ago (a
+    person's speed). Override any field; `None` as a value leaves the field out."""
+    import time
+
+    from submissions import formtoken
+
+    data = {
+        "what_happened": "Twelve guardsmen refused to cross the border on 26 February.",
+        "event_date": "2022-02-26",
+        "event_date_precision": "day",
+        "home_region": "",
+        "location_country": "ua",
+        "location": "Kharkiv oblast",
+        "force": "rosgvardia_omon",
+        "unit": "military unit 3723",
+        "people_count": "12",
+        "people_qualifier": "exact",
+        "service_status": "contract",
+        "refusal_kind": "refused_deploy",
+        "outcomes": ["dismissed", "court_rejected"],
+        "relation": "relative",
+        "contact": "telegram @example_contact",
+        "consent_to_publish": "on",
+        "website": "",
+        "form_token": formtoken.issue(now=time.time() - 60),
+        "sources-TOTAL_FORMS": "10",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "10",
+        "sources-0-url": "https://example.org/news/guardsmen",
+        "sources-0-outlet": "Example News",
+        "sources-0-published_on": "2022-03-01",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -12,6 +12,7 @@ catalogue = [
 
 urlpatterns = [
     path("", include((catalogue, "tracker"))),
+    path("submit/", include("submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
