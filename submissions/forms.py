@@ -109,17 +109,16 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-def http_url_field(**kwargs):
-    return forms.URLField(
-        assume_scheme="https",
-        validators=[
-            URLValidator(
-                schemes=["http", "https"],
-                message=_("Enter a web address that starts with http:// or https://."),
-            )
-        ],
-        **kwargs,
-    )
+class WebLinkField(forms.URLField):
+    """A link a moderator will open: http or https only (no javascript:, data:, file:)."""
+
+    default_error_messages = {
+        "invalid": _("Enter a web address that starts with http:// or https://."),
+    }
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
 
 
 class SubmissionForm(ReadableTextMixin, forms.ModelForm):
@@ -232,6 +231,7 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
         self.fields["what_happened"].widget.attrs["maxlength"] = TEXT_LIMIT
         self.fields["what_happened"].validators.append(MaxLengthValidator(TEXT_LIMIT))
         self.fields["consent_to_publish"].required = True
+        self.fields["relation"].choices = Submission.Relation.choices  # no "---------" radio
         for name in DEFAULTED_FIELDS:
             self.fields[name].required = False
         self.fields["event_date"].validators.append(validate_not_future)
@@ -274,7 +274,7 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
 
 
 class SourceForm(ReadableTextMixin, forms.Form):
-    url = http_url_field(label=_("Link"), max_length=1000, required=False)
+    url = WebLinkField(label=_("Link"), max_length=1000, required=False)
     outlet = forms.CharField(
         label=_("Outlet or channel"),
         max_length=200,
