@@ -7,7 +7,6 @@ functions; nothing else changes what the submitter sent.
 
 import datetime
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -82,7 +81,7 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
             expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
             UsedFormToken.objects.filter(used_at__lt=expired).delete()
             transaction.on_commit(
-                partial(notify_moderators_of_new_submission, submission), robust=True
+                lambda: notify_moderators_of_new_submission(submission), robust=True
             )
     except BaseException:
         _delete_files(stored)
@@ -117,7 +116,7 @@ def answer_question(submission, *, text, files):
                 submission=locked, author_kind=Message.Author.SUBMITTER, text=text
             )
             _store_files(locked, files, stored, message=message)
-            transaction.on_commit(partial(notify_moderators_of_answer, locked), robust=True)
+            transaction.on_commit(lambda: notify_moderators_of_answer(locked), robust=True)
     except BaseException:
         _delete_files(stored)
         raise

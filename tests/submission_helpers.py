@@ -114,10 +114,10 @@ def png_chunks(data):
     return chunks
 
 
-def is_checked(html, name, value):
-    """Whether the radio button or checkbox `name`=`value` is ticked on the page."""
+def is_checked(html, name, value=None):
+    """Whether the radio button or checkbox `name`(=`value`) is ticked on the page."""
     for tag in re.findall(r"<input\b[^>]*>", html):
-        if f'name="{name}"' in tag and f'value="{value}"' in tag:
+        if f'name="{name}"' in tag and (value is None or f'value="{value}"' in tag):
             return re.search(r"\schecked\b", tag) is not None
     raise AssertionError(f"no input {name}={value} on the page")
 
