@@ -61,6 +61,7 @@ CASES = [
     ("decompression-bomb", {}, ("map.png", "bomb"), "attachments", "over 40 megapixels"),
     ("svg", {}, ("drawing.svg", SVG), "attachments", "is not a JPEG, PNG or WebP"),
     ("html", {}, ("page.html", HTML), "attachments", "is not a JPEG, PNG or WebP"),
+    ("gif", {}, ("anim.gif", b"GIF89a\x01\x00\x01\x00"), "attachments", "is not a JPEG"),
     ("path-in-file-name", {}, ("../../x", EXE), "attachments", "is not a JPEG, PNG or WebP"),
     ("rlo-in-file-name", {}, ("scan\u202egpj.exe", EXE), "attachments", "is not a JPEG"),
     ("eleven-sources", eleven_sources(), None, "sources", "At most 10 sources"),

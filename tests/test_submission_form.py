@@ -1,3 +1,4 @@
+import html as htmllib
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from submissions import receipts
 from submissions.crypto import decrypt_contact
 from submissions.models import Submission
 from tests.conftest import submission_form_data
+from tracker.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,40 @@ def test_the_contact_is_stored_encrypted_and_decrypts_for_moderators(client):
 def test_a_date_without_a_precision_counts_as_an_exact_day(client):
     client.post(SUBMIT, submission_form_data(event_date_precision=""))
     assert Submission.objects.get().event_date_precision == "day"
+
+
+@pytest.mark.parametrize("path", [SUBMIT, "/submit/status/"])
+def test_every_form_on_the_public_intake_pages_is_posted_so_nothing_lands_in_a_url(client, path):
+    html = client.get(path).content.decode()
+    forms = re.findall(r"<form\b[^>]*>", html)
+    assert forms
+    for form in forms:
+        assert 'method="post"' in form
+        assert "?" not in re.search(r'action="([^"]*)"', form).group(1)
+
+
+def test_the_receipt_page_links_nowhere_with_the_code(client):
+    response = client.post(SUBMIT, submission_form_data())
+    code = receipt_code(response)
+    for href in re.findall(r'href="([^"]*)"', response.content.decode()):
+        assert code not in href and code.replace("-", "") not in href
+
+
+def test_the_form_is_offered_in_russian_with_regions_in_russian_order(client):
+    response = client.get(SUBMIT, HTTP_ACCEPT_LANGUAGE="ru")
+    html = response.content.decode()
+    assert '<html lang="ru">' in html
+    names = [
+        htmllib.unescape(name) for name in re.findall(r'<option value="\d+">([^<]+)</option>', html)
+    ]
+    assert names == list(Region.objects.order_by("name_ru").values_list("name_ru", flat=True))
+
+
+def test_upload_limits_are_read_from_settings(client, settings):
+    from tests import submission_helpers as files
+
+    settings.SUBMISSION_MAX_FILES = 1
+    uploads = [files.upload(f"{n}.pdf", files.pdf()) for n in range(2)]
+    response = client.post(SUBMIT, submission_form_data(attachments=uploads))
+    assert "at most 1 files" in response.content.decode()
+    assert not Submission.objects.exists()
