@@ -105,6 +105,7 @@ def test_files_get_random_names_from_their_content_never_from_the_sender(client,
     for attachment in (first, second):
         assert media in (media / attachment.file.name).resolve().parents
         assert (media / attachment.file.name).is_file()
+        assert (media / attachment.file.name).stat().st_mode & 0o077 == 0  # owner only
     stored_names = {path.name for path in media.rglob("*") if path.is_file()}
     assert not any("passwd" in name or "Petrov" in name for name in stored_names)
 
