@@ -13,7 +13,10 @@ from tracker.models import Case, CaseOutcome, DatePrecision, Region
 
 class PrivateStorage(FileSystemStorage):
     """Uploads under MEDIA_ROOT with no public URL: moderators get files only through a
-    permission-checked view. The location follows settings.MEDIA_ROOT."""
+    permission-checked view."""
+
+    # The location is left unset so that it follows settings.MEDIA_ROOT, also when tests
+    # change it.
 
     def url(self, name):
         raise ValueError("Uploaded files have no public URL.")
@@ -294,3 +297,23 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class UsedFormToken(models.Model):
+    """A submission form's one-time token that already created a submission: a refresh or
+    a second click on "send" finds it here and creates nothing. Rows older than
+    SUBMISSION_FORM_MAX_AGE are useless (the signed token has expired) and are deleted."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["used_at", "id"]
+        verbose_name = _("used form token")
+        verbose_name_plural = _("used form tokens")
+
+    def __str__(self):
+        return f"{self.token_hash[:12]}… ({self.used_at:%Y-%m-%d %H:%M})"

@@ -157,20 +157,39 @@ def moderator_client(client, moderator):
     return client
 
 
-def make_submission(**overrides):
-    """A new submission; `sources=[{...}]` creates its sources (`verified=True` marks one
-    checked and confirmed, `independent` defaults to True), `contact="..."` encrypts one."""
-    import secrets
+# --- Submissions (public intake) -----------------------------------------------------------
 
+
+@pytest.fixture(autouse=True)
+def _private_media_and_empty_cache(settings, tmp_path):
+    """Uploaded files go to a per-test folder; rate-limit counters start at zero."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_submission(**overrides):
+    """A submission as the public form stores it; keyword arguments override any field.
+
+    `sources=[{...}]` creates its sources (`verified=True` marks one checked and confirmed,
+    `independent` defaulting to True), `contact="..."` stores a contact encrypted,
+    `questions=["..."]` adds moderators' questions. The receipt code exists only in memory,
+    as `submission.receipt_code` (pass `receipt_code=` to choose it).
+    """
     from django.utils import timezone
 
+    from submissions import receipts
     from submissions.crypto import encrypt_contact
-    from submissions.models import Submission, SubmissionSource
+    from submissions.models import Message, Submission, SubmissionSource
 
+    code = overrides.pop("receipt_code", None) or receipts.new_code()
     sources = overrides.pop("sources", [{"url": "https://example.org/report", "outlet": "Example"}])
+    questions = overrides.pop("questions", [])
     contact = overrides.pop("contact", "")
     values = {
-        "receipt_hash": secrets.token_hex(32),
         "language": "ru",
         "what_happened": "Eleven contract soldiers of military unit 3723 refused to go back.",
         "event_date": datetime.date(2023, 5, 10),
@@ -181,10 +200,12 @@ def make_submission(**overrides):
         "refusal_kind": Case.RefusalKind.REFUSED_DEPLOY,
         "relation": Submission.Relation.RELATIVE,
         "outcomes": [CaseOutcome.Outcome.DISMISSED],
-        "contact_encrypted": encrypt_contact(contact),
+        "consent_to_publish": True,
     }
     values.update(overrides)
-    submission = Submission.objects.create(**values)
+    submission = Submission.objects.create(
+        receipt_hash=receipts.code_hash(code), contact_encrypted=encrypt_contact(contact), **values
+    )
     for source in sources:
         source = dict(source)
         if source.pop("verified", False):
@@ -193,9 +214,52 @@ def make_submission(**overrides):
             source.setdefault("independent", True)
             source.setdefault("verified_at", timezone.now())
         SubmissionSource.objects.create(submission=submission, **source)
+    for text in questions:
+        Message.objects.create(
+            submission=submission, author_kind=Message.Author.MODERATOR, text=text
+        )
+    submission.receipt_code = code
     return submission
 
 
 @pytest.fixture
 def new_submission(region):
-    return make_submission(home_region=region)
+    return make_submission(home_region=region, contact="signal: +7 900 000-00-00")
+
+
+def submission_form_data(**overrides):
+    """A complete, valid POST body for /submit/, with a form token issued a minute ago (a
+    person's speed). Override any field; `None` as a value leaves the field out."""
+    import time
+
+    from submissions import formtoken
+
+    data = {
+        "what_happened": "Twelve guardsmen refused to cross the border on 26 February.",
+        "event_date": "2022-02-26",
+        "event_date_precision": "day",
+        "home_region": "",
+        "location_country": "ua",
+        "location": "Kharkiv oblast",
+        "force": "rosgvardia_omon",
+        "unit": "military unit 3723",
+        "people_count": "12",
+        "people_qualifier": "exact",
+        "service_status": "contract",
+        "refusal_kind": "refused_deploy",
+        "outcomes": ["dismissed", "court_rejected"],
+        "relation": "relative",
+        "contact": "telegram @example_contact",
+        "consent_to_publish": "on",
+        "website": "",
+        "form_token": formtoken.issue(now=time.time() - 60),
+        "sources-TOTAL_FORMS": "10",
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "10",
+        "sources-0-url": "https://example.org/news/guardsmen",
+        "sources-0-outlet": "Example News",
+        "sources-0-published_on": "2022-03-01",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

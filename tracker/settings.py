@@ -258,6 +258,38 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CASES_PAGE_SIZE = env_int("CASES_PAGE_SIZE", 25)
 CASES_MAX_PAGE_SIZE = 100
 
+# Public submissions (submissions/). Uploads are kept in memory by our own handler, within
+# these limits, so an image is rebuilt without its metadata before anything touches the disk.
+SUBMISSION_MAX_FILES = env_int("SUBMISSION_MAX_FILES", 5)
+SUBMISSION_MAX_FILE_SIZE = env_int("SUBMISSION_MAX_FILE_SIZE", 10 * 1024 * 1024)
+SUBMISSION_MAX_TOTAL_UPLOAD = env_int("SUBMISSION_MAX_TOTAL_UPLOAD", 25 * 1024 * 1024)
+# A 12 KB PNG can decode to 100 megapixels; larger images are refused before decoding.
+SUBMISSION_MAX_IMAGE_PIXELS = env_int("SUBMISSION_MAX_IMAGE_PIXELS", 40_000_000)
+FILE_UPLOAD_HANDLERS = ["submissions.uploads.LimitedMemoryUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_FILE_SIZE
+# Uploads are readable by the app's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 300)
+# A few more than SUBMISSION_MAX_FILES, so that "too many files" is a form error, not a 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
+# The form rejects posts faster than a person (machine speed) or older than this (stale).
+SUBMISSION_MIN_SECONDS = env_int("SUBMISSION_MIN_SECONDS", 3)
+SUBMISSION_FORM_MAX_AGE = env_int("SUBMISSION_FORM_MAX_AGE", 24 * 3600)
+# Abuse limits per client, counted under a keyed hash of the address that rotates daily.
+SUBMISSIONS_PER_HOUR = env_int("SUBMISSIONS_PER_HOUR", 5)
+RECEIPT_LOOKUPS_PER_HOUR = env_int("RECEIPT_LOOKUPS_PER_HOUR", 20)
+# Behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Receipt codes are stored as HMAC-SHA256 under this key. Changing it makes every receipt
+# code unusable, so it is separate from SECRET_KEY (which falls in only when it is unset).
+RECEIPT_HASH_KEY = os.environ.get("RECEIPT_HASH_KEY") or SECRET_KEY
+# Days after a decision before purge_contacts deletes the submitter's contact.
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 30)
+# A stale form (a page left open, Tor Browser's "New Identity") keeps its draft.
+CSRF_FAILURE_VIEW = "submissions.views.csrf_failure"
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 

@@ -17,6 +17,7 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", include((catalogue, "tracker"))),
+    path("submit/", include("submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("moderation.account_urls")),

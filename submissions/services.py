@@ -1,0 +1,206 @@
+"""What the submitter can do, one function per verb.
+
+Each runs in one transaction and re-reads the submission under a row lock, so two requests
+at once (a double click, two tabs) cannot create, answer or withdraw twice. Views call these
+functions; nothing else changes what the submitter sent.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import formtoken, receipts
+from .crypto import encrypt_contact
+from .models import Attachment, Message, Submission, SubmissionSource, UsedFormToken
+
+logger = logging.getLogger(__name__)
+
+MODERATORS_GROUP = "Moderators"
+
+
+class SubmissionError(Exception):
+    """A request the submission's current state no longer allows."""
+
+
+class AlreadySubmitted(SubmissionError):
+    """This form (its one-time token) already created a submission. `code` is its receipt
+    code if the form was sent again soon enough to show it again, else None."""
+
+    def __init__(self, code=None):
+        super().__init__()
+        self.code = code
+
+
+# A form sent again this soon (a double click, a retry after a lost connection) gets the
+# same receipt page again; later the code is never shown again.
+RECEIPT_REPEAT_SECONDS = 600
+
+
+class NotAllowed(SubmissionError):
+    """The submission is not in a state that allows this (anymore)."""
+
+
+def create_submission(*, form_nonce, fields, sources, files, contact, language):
+    """Store a new submission with its sources and files; return it with its receipt code.
+
+    `form_nonce` is the form's one-time nonce, `fields` the form's cleaned model fields,
+    `sources` dicts of url/outlet/published_on, `files` CleanFile objects. The receipt code
+    exists only in the return value.
+    """
+    code = receipts.code_for_form(form_nonce)
+    token_hash = formtoken.nonce_hash(form_nonce)
+    stored = []
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    token = UsedFormToken.objects.create(token_hash=token_hash)
+            except IntegrityError:
+                raise _already_submitted(token_hash, code) from None
+            submission = Submission.objects.create(
+                receipt_hash=receipts.code_hash(code),
+                language=language,
+                contact_encrypted=encrypt_contact(contact),
+                **fields,
+            )
+            token.submission = submission
+            token.save(update_fields=["submission"])
+            SubmissionSource.objects.bulk_create(
+                SubmissionSource(submission=submission, **row) for row in sources
+            )
+            _store_files(submission, files, stored)
+            # An expired token is refused by its signature; its row is no longer needed.
+            expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
+            UsedFormToken.objects.filter(used_at__lt=expired).delete()
+            transaction.on_commit(
+                lambda: notify_moderators_of_new_submission(submission), robust=True
+            )
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return submission, code
+
+
+def _already_submitted(token_hash, code):
+    repeat_after = timezone.now() - datetime.timedelta(seconds=RECEIPT_REPEAT_SECONDS)
+    recent = UsedFormToken.objects.filter(
+        token_hash=token_hash, used_at__gte=repeat_after, submission__isnull=False
+    ).exists()
+    return AlreadySubmitted(code if recent else None)
+
+
+def find_by_receipt(code):
+    """The submission with this receipt code, or None. The same work is done for any input."""
+    return Submission.objects.filter(receipt_hash=receipts.code_hash(code)).first()
+
+
+def answer_question(submission, *, text, files):
+    """The submitter answers the moderators' open question, with text and maybe files."""
+    stored = []
+    try:
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().get(pk=submission.pk)
+            if locked.status != Submission.Status.NEEDS_INFO:
+                raise NotAllowed
+            locked.status = Submission.Status.ANSWERED
+            locked.save(update_fields=["status", "updated_at"])
+            message = Message.objects.create(
+                submission=locked, author_kind=Message.Author.SUBMITTER, text=text
+            )
+            _store_files(locked, files, stored, message=message)
+            transaction.on_commit(lambda: notify_moderators_of_answer(locked), robust=True)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return message
+
+
+def withdraw(submission):
+    """The submitter takes an open submission back; nothing of it will be published."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.is_open:
+            raise NotAllowed
+        locked.status = Submission.Status.WITHDRAWN
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at", "updated_at"])
+    return locked
+
+
+def _store_files(submission, files, stored, message=None):
+    for clean in files:
+        attachment = Attachment(
+            submission=submission,
+            message=message,
+            kind=clean.kind,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            metadata_removed=clean.metadata_removed,
+        )
+        # The name only carries the extension of the checked type; upload_to makes it random.
+        attachment.file.save(f"upload{clean.extension}", ContentFile(clean.content), save=False)
+        stored.append(attachment.file.name)
+        attachment.save()
+
+
+def _delete_files(names):
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
+# Notifications. The moderation app calls these too; a mail never contains any part of the
+# report (mail travels and is stored in places we do not control), only that it exists.
+
+
+def notify_moderators_of_new_submission(submission):
+    _mail_moderators(
+        _("New report #%(id)s to review") % {"id": submission.pk},
+        _(
+            "A new report (#%(id)s) arrived and is waiting in the moderation queue.\n\n"
+            "Read it there: %(queue)s\n\n"
+            "This message does not contain the report, on purpose."
+        )
+        % {"id": submission.pk, "queue": _queue_path()},
+    )
+
+
+def notify_moderators_of_answer(submission):
+    _mail_moderators(
+        _("Report #%(id)s: the submitter answered") % {"id": submission.pk},
+        _(
+            "The submitter of report #%(id)s answered your question.\n\n"
+            "Read the answer in the moderation queue: %(queue)s\n\n"
+            "This message does not contain the answer, on purpose."
+        )
+        % {"id": submission.pk, "queue": _queue_path()},
+    )
+
+
+def moderator_emails():
+    users = get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def _mail_moderators(subject, body):
+    # One message per moderator, so that no moderator's address is shown to the others.
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in moderator_emails()
+    ]
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    logger.info("Notified %d moderators.", sent)
+
+
+def _queue_path():
+    try:
+        return reverse("moderation:queue")
+    except NoReverseMatch:
+        return "/moderation/"

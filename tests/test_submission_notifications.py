@@ -1,0 +1,81 @@
+import smtplib
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+
+from submissions.models import Submission
+from tests.conftest import make_submission, submission_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderators():
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    people = [
+        User.objects.create_user("anna", "anna@example.org", "x"),
+        User.objects.create_user("boris", "boris@example.org", "x"),
+    ]
+    group.user_set.add(*people)
+    User.objects.create_user("reader", "reader@example.org", "x")
+    inactive = User.objects.create_user("gone", "gone@example.org", "x", is_active=False)
+    group.user_set.add(inactive)
+    return people
+
+
+def test_each_moderator_is_told_of_a_new_report_without_its_content(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/submit/", submission_form_data())
+
+    submission = Submission.objects.get()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "anna@example.org",
+        "boris@example.org",
+    ]
+    for message in mail.outbox:
+        assert len(message.to) == 1 and not message.cc and not message.bcc
+        assert f"#{submission.pk}" in message.subject
+        text = message.subject + message.body
+        for secret in (
+            "Twelve guardsmen",
+            "3723",
+            "Kharkiv",
+            "example_contact",
+            "example.org/news",
+        ):
+            assert secret not in text
+
+
+def test_no_mail_is_sent_when_the_form_fails(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/submit/", submission_form_data(what_happened=""))
+    assert mail.outbox == []
+
+
+def test_a_mail_server_failure_does_not_lose_the_report(
+    client, moderators, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPException("connection refused")
+
+    monkeypatch.setattr("submissions.services.send_mass_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/submit/", submission_form_data())
+    assert "receipt-code" in response.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_moderators_are_told_when_the_submitter_answers(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    asked = make_submission(status=Submission.Status.NEEDS_INFO, questions=["Which unit?"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/submit/status/answer/", {"code": asked.receipt_code, "text": "Unit 3723."})
+    assert len(mail.outbox) == 2
+    assert all("3723" not in message.body for message in mail.outbox)
+    assert all(f"#{asked.pk}" in message.subject for message in mail.outbox)
