@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Renders the 500 page without the database, and the 503 page when the database failed.
+handler500 = "tracker.security.server_error"

@@ -1,0 +1,94 @@
+"""Response headers Django does not set itself, and the pages shown when things go wrong.
+
+Every page goes through these middleware (see MIDDLEWARE in settings):
+- `PermissionsPolicyMiddleware` turns off powerful browser features no page of ours uses;
+- `DatabaseUnavailableMiddleware` answers 503 with a friendly page while the database is
+  unreachable (a restart, a failover), so readers are told to come back instead of a 500.
+
+`server_error` is the project's handler500 (tracker/urls.py): it renders the error pages
+without a request context, so they work when the database is down.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+# Features a browser may grant a page; none of ours needs any, so a page injected with
+# someone else's code cannot turn on a camera, a microphone or location either.
+DISABLED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DISABLED_FEATURES)
+
+# What the database driver raises when the server is down, restarting or unreachable.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+def database_unavailable_response():
+    """The 503 page. Rendered without a request, so no context processor (and so no
+    session or user lookup) can touch the database that is down."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+    # A cache between us and the reader must not keep the outage page.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection in a view into a 503 with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_DOWN) or settings.DEBUG:
+            # In development the traceback page is more useful than the 503.
+            return None
+        logger.error("database unavailable", exc_info=exception)
+        return database_unavailable_response()
+
+
+def server_error(request):
+    """handler500: the 503 page when the database is what failed (for errors raised
+    outside a view, e.g. while saving the session), else the plain 500 page."""
+    _type, exception, _traceback = sys.exc_info()
+    if isinstance(exception, DATABASE_DOWN):
+        return database_unavailable_response()
+    return HttpResponseServerError(loader.render_to_string("500.html"))
