@@ -76,6 +76,14 @@ class RedactPersonalDataFilter(logging.Filter):
         return True
 
 
+class SkipServiceUnavailable(logging.Filter):
+    """Keeps the 503s of a database outage out of error e-mails: one per request would
+    flood the inbox, and the outage is logged once per request already."""
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the `extra=` fields that are
     plain values, and the traceback if there is one. Objects passed as extra (Django

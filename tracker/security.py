@@ -58,10 +58,28 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+# Shown if an error page cannot be rendered itself (a broken template, a static file
+# missing from the manifest): the reader still gets an answer, not the server's bare 500.
+FALLBACK_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+    "</head><body><h1>{title}</h1><p>Please try again in a few minutes.</p></body></html>"
+)
+
+
+def render_error_page(template_name, fallback_title):
+    """An error page rendered with no context at all, so no context processor (and so no
+    session or user lookup) can touch a database that may be down."""
+    try:
+        return loader.render_to_string(template_name)
+    except Exception:
+        logger.exception("the error page %s could not be rendered", template_name)
+        return FALLBACK_PAGE.format(title=fallback_title)
+
+
 def database_unavailable_response():
-    """The 503 page. Rendered without a request, so no context processor (and so no
-    session or user lookup) can touch the database that is down."""
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    """The 503 page, with the time after which the reader may try again."""
+    page = render_error_page("503.html", "The site is temporarily unavailable")
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
     # A cache between us and the reader must not keep the outage page.
     response["Cache-Control"] = "no-store"
@@ -91,4 +109,4 @@ def server_error(request):
     _type, exception, _traceback = sys.exc_info()
     if isinstance(exception, DATABASE_DOWN):
         return database_unavailable_response()
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    return HttpResponseServerError(render_error_page("500.html", "Server error"))

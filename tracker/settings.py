@@ -310,6 +310,7 @@ LOGGING = {
     "filters": {
         "redact": {"()": "tracker.logging.RedactPersonalDataFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "skip_service_unavailable": {"()": "tracker.logging.SkipServiceUnavailable"},
     },
     "formatters": {"json": {"()": "tracker.logging.JsonFormatter"}},
     "handlers": {
@@ -321,7 +322,7 @@ LOGGING = {
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["redact", "require_debug_false"],
+            "filters": ["redact", "require_debug_false", "skip_service_unavailable"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -84,3 +84,23 @@ def test_in_development_the_database_error_is_not_hidden(client, settings, datab
     settings.DEBUG = True
     with pytest.raises(OperationalError):
         client.get(reverse("tracker:case_list"))
+
+
+def test_a_503_page_that_cannot_render_still_answers_503(client, database_down, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry for 'css/site.css'")
+
+    monkeypatch.setattr("tracker.security.loader.render_to_string", broken)
+    response = client.get(reverse("tracker:case_list"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "temporarily unavailable" in response.content.decode()
+
+
+def test_an_outage_does_not_send_an_error_email_per_request(client, settings, database_down):
+    from django.core import mail
+
+    settings.ADMINS = [("ops", "ops@refusals.example")]
+    for _ in range(3):
+        assert client.get(reverse("tracker:case_list")).status_code == 503
+    assert mail.outbox == []

@@ -88,3 +88,19 @@ def test_the_404_page_does_not_look_up_the_visitors_session(client):
     client.cookies["sessionid"] = "a" * 32
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_a_500_page_that_cannot_render_still_answers_with_a_plain_page(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry for 'css/site.css'")
+
+    monkeypatch.setattr("tracker.security.loader.render_to_string", broken)
+    try:
+        raise RuntimeError(SECRET_MESSAGE)
+    except RuntimeError:
+        response = server_error(RequestFactory().get("/"))
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert "<h1>Server error</h1>" in content
+    assert "manifest" not in content
+    assert_leaks_nothing(content)
