@@ -87,7 +87,9 @@ def database_unavailable_response():
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection in a view into a 503 with Retry-After."""
+    """Turns a lost database connection in a view into a 503 with Retry-After. A query
+    PostgreSQL cancelled for running past statement_timeout is an OperationalError too,
+    and gets the same answer: the server is overloaded, try again later."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,7 +101,8 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DATABASE_DOWN) or settings.DEBUG:
             # In development the traceback page is more useful than the 503.
             return None
-        logger.error("database unavailable", exc_info=exception)
+        # One line per request, no traceback: an outage hits every request at once.
+        logger.warning("database unavailable (%s): %s", type(exception).__name__, exception)
         return database_unavailable_response()
 
 

@@ -104,3 +104,11 @@ def test_an_outage_does_not_send_an_error_email_per_request(client, settings, da
     for _ in range(3):
         assert client.get(reverse("tracker:case_list")).status_code == 503
     assert mail.outbox == []
+
+
+def test_the_outage_is_logged_in_one_line_per_request(client, database_down, caplog):
+    client.get(reverse("tracker:case_list"))
+    (record,) = [r for r in caplog.records if r.name == "tracker.security"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage().startswith("database unavailable (OperationalError)")
+    assert record.exc_info is None
