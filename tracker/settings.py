@@ -235,14 +235,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # ---------------------------------------------------------------------------------------
 
 # Served over HTTPS only: secure cookies, http -> https redirect, HSTS. On by default
-# outside DEBUG; HTTPS_ONLY=false is for plain-http runs on 127.0.0.1 (docker compose
+# outside DEBUG; HTTPS=false is for plain-http runs on 127.0.0.1 (docker compose
 # without a TLS proxy, load tests), never for a public site.
-HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
-SECURE_SSL_REDIRECT = HTTPS_ONLY
-SESSION_COOKIE_SECURE = HTTPS_ONLY
-CSRF_COOKIE_SECURE = HTTPS_ONLY
-LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if HTTPS_ONLY else 0
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preloading is a promise to browsers that is slow to take back: an explicit opt-in.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

@@ -12,7 +12,7 @@ OURS = (
     "SECRET_KEY",
     "DJANGO_DEBUG",
     "CONTACT_ENCRYPTION_KEYS",
-    "HTTPS_ONLY",
+    "HTTPS",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD",
     "BEHIND_TLS_PROXY",
@@ -57,7 +57,7 @@ def test_check_deploy_finds_no_warning_in_production_settings():
 
 
 def test_check_deploy_fails_when_https_is_turned_off():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], HTTPS_ONLY="false")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], HTTPS="false")
     assert result.returncode != 0
     assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
     assert "security.W012" in result.stderr  # SESSION_COOKIE_SECURE
