@@ -10,7 +10,8 @@ COPY submissions submissions
 COPY moderation moderation
 RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
+RUN export SECRET_KEY=build-only CONTACT_ENCRYPTION_KEYS=build-only \
+    && python manage.py compile_translations && python manage.py collectstatic --noinput \
     && useradd --system --home /app app && mkdir -p /data/media && chown app /data/media
 USER app
 EXPOSE 8000

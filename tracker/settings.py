@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "tracker",
     "submissions",
     "moderation",
@@ -99,7 +101,14 @@ MIDDLEWARE = [
     # Readers on slow or censored connections: compress pages (Django's gzip includes the
     # BREACH mitigation; CSRF tokens are masked per response).
     "django.middleware.gzip.GZipMiddleware",
+    # Security headers (see "Security" below); also on static files and error pages.
+    "csp.middleware.CSPMiddleware",
+    "tracker.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files are not logged. Above everything else: it sees the
+    # final status, including the 503 of the next middleware.
+    "tracker.logging.RequestLogMiddleware",
+    "tracker.security.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,6 +150,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: one pathological query must not hold a worker (and a connection) for long.
+# The server cancels any statement that runs longer; 0 turns the limit off (e.g. for a
+# long migration on a large database).
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (
+        f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and a writer work at once; the timeout waits for a lock.
     DATABASES["default"]["OPTIONS"] = {
@@ -271,7 +289,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_FILE_SIZE
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 300)
+# Also caps query parameters: 1,000 repeated filter parameters still get a page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 # A few more than SUBMISSION_MAX_FILES, so that "too many files" is a form error, not a 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 # The form rejects posts faster than a person (machine speed) or older than this (stale).
@@ -293,9 +312,111 @@ CSRF_FAILURE_VIEW = "submissions.views.csrf_failure"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
+# ---------------------------------------------------------------------------------------
+# Security: HTTPS, cookies and response headers. `manage.py check --deploy` passes with no
+# warning when DEBUG is off (tests/security/test_deploy_check.py runs it).
+# ---------------------------------------------------------------------------------------
+
+# Served over HTTPS only: secure cookies, http -> https redirect, HSTS. On by default
+# outside DEBUG; HTTPS=false is for plain-http runs on 127.0.0.1 (docker compose
+# without a TLS proxy, load tests), never for a public site.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is a promise to browsers that is slow to take back: an explicit opt-in.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy recommends preloading; not preloading is a decision, not an oversight.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
+
+# Behind a reverse proxy that terminates TLS, Django sees plain http and would redirect
+# forever. Trust X-Forwarded-Proto only when the proxy says it sets it (and strips any
+# value sent by the client): otherwise anyone could claim to be on https.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No script needs the cookies; SameSite=Lax keeps them off cross-site POSTs while a link
+# from an e-mail to /moderation/ still arrives logged in.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# A reader who follows a source link must not tell the outlet where they came from.
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (camera, microphone, geolocation, … all off) is set by
+# tracker.security.PermissionsPolicyMiddleware.
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, nothing inline,
+# no plugins, no framing, forms post only to us. Templates therefore carry no inline
+# <script>, <style> or style= (tests/security/test_no_inline_code.py checks the public
+# pages); the Django admin works under the same policy (tests/security/test_admin_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Seconds a reader is asked to wait when the database is unreachable (the 503 page).
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30
+
+# ---------------------------------------------------------------------------------------
+# Logging: JSON lines, no personal data (see tracker/logging.py). Every handler redacts
+# IP addresses, e-mail addresses and query strings. `tracker.requests` logs one line per
+# request; `moderation` is for moderation actions (tracker.logging.log_moderation_action).
+# ---------------------------------------------------------------------------------------
+
+# Error e-mails go to these addresses (comma-separated), scrubbed of form data, query
+# strings and client details. Empty: no e-mails, errors are only logged.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DEFAULT_EXCEPTION_REPORTER = "tracker.logging.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tracker.logging.PrivateExceptionReporterFilter"
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "redact": {"()": "tracker.logging.RedactPersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "skip_service_unavailable": {"()": "tracker.logging.SkipServiceUnavailable"},
+    },
+    "formatters": {"json": {"()": "tracker.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact", "require_debug_false", "skip_service_unavailable"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own loggers: our console (through root) plus error e-mails.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # runserver's access log repeats each request with its query string; ours is enough.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # At DEBUG it would log SQL with its parameters, which can hold submission text.
+        "django.db.backends": {"level": "INFO"},
+        "tracker.requests": {"level": "INFO"},
+        "moderation": {"level": "INFO"},
+    },
 }

@@ -23,3 +23,6 @@ urlpatterns = [
     path("accounts/", include("moderation.account_urls")),
     path("moderation/", include("moderation.urls")),
 ]
+
+# Renders the 500 page without the database, and the 503 page when the database failed.
+handler500 = "tracker.security.server_error"
