@@ -82,3 +82,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# --- Open data: export, API, feed, statistics ---
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """The API throttle counts requests in the cache: each test starts with no count."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -122,6 +122,9 @@ CASE_VALUES = {
     "confidence": "confidence",
 }
 SOURCE_VALUES = ("outlet", "url", "title", "published_on", "language", "archive_url")
+# Dated sources first, oldest first, on SQLite and PostgreSQL alike (they place NULL
+# differently by default). The export and the API list sources in this order.
+SOURCE_ORDER = (F("published_on").asc(nulls_last=True), "id")
 
 
 def export_records(case_filter, case_url):
@@ -144,10 +147,12 @@ def export_records(case_filter, case_url):
         sources = defaultdict(list)
         for source in (
             Source.objects.filter(case_id__in=ids)
-            # Dated sources first, oldest first, on SQLite and PostgreSQL alike.
-            .order_by("case_id", F("published_on").asc(nulls_last=True), "id")
+            .order_by("case_id", *SOURCE_ORDER)
             .values("case_id", *SOURCE_VALUES)
         ):
+            # A missing link is null in JSON, as in the API; the CSV cell is empty either way.
+            source["url"] = source["url"] or None
+            source["archive_url"] = source["archive_url"] or None
             sources[source.pop("case_id")].append(source)
         for row in chunk:
             record = {name: row[field] for name, field in CASE_VALUES.items()}

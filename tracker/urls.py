@@ -15,6 +15,7 @@ catalogue = [
 
 urlpatterns = [
     path("", include((catalogue, "tracker"))),
+    path("api/", include("tracker.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
