@@ -242,7 +242,7 @@ def _filtered(request):
     return CaseFilter(request.GET, queryset=Case.objects.public())
 
 
-def _bad_filter(case_filter):
+def bad_filter_response(case_filter):
     return JsonResponse({"errors": case_filter.errors.get_json_data()}, status=400)
 
 
@@ -254,7 +254,7 @@ def _filename(extension):
 def export_csv(request):
     case_filter = _filtered(request)
     if not case_filter.is_valid():
-        return _bad_filter(case_filter)
+        return bad_filter_response(case_filter)
     records = export_records(case_filter, _case_url_maker(request))
     response = StreamingHttpResponse(_csv_stream(records), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
@@ -265,7 +265,7 @@ def export_csv(request):
 def export_json(request):
     case_filter = _filtered(request)
     if not case_filter.is_valid():
-        return _bad_filter(case_filter)
+        return bad_filter_response(case_filter)
     records = export_records(case_filter, _case_url_maker(request))
     response = StreamingHttpResponse(
         _json_stream(request, records), content_type="application/json; charset=utf-8"

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import exports, views
+from . import exports, feeds, views
 
 catalogue = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.csv", exports.export_csv, name="case_export_csv"),
     path("cases/export.json", exports.export_json, name="case_export_json"),
+    path("cases/feed/", feeds.case_feed, name="case_feed"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case_detail_slug"),
