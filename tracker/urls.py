@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import exports, feeds, views
+from . import exports, feeds, stats, views
 
 catalogue = [
     path("", views.home, name="home"),
@@ -10,6 +10,7 @@ catalogue = [
     path("cases/export.json", exports.export_json, name="case_export_json"),
     path("cases/feed/", feeds.case_feed, name="case_feed"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
+    path("stats/", stats.stats, name="stats"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case_detail_slug"),
 ]
