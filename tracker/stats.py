@@ -5,7 +5,9 @@ The numbers come from a fixed number of aggregate queries over the filtered publ
 """
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
@@ -19,6 +21,7 @@ from .filters import CaseFilter
 from .models import Case, CaseOutcome
 
 TOP_REGIONS = 20
+STATS_CACHE_SECONDS = 300
 
 
 def _months_between(first, last):
@@ -50,8 +53,81 @@ def _by_month(cases):
     ]
 
 
-def _counted(cases, field):
-    return dict(cases.values_list(field).annotate(count=Count("id")).order_by())
+# Case fields counted per value in the same single pass as the headline figures.
+COUNTED_FIELDS = {
+    "force": Case.Force,
+    "refusal_kind": Case.RefusalKind,
+    "confidence": Case.Confidence,
+}
+
+
+def _counts_in_one_pass(cases):
+    counters = {
+        f"n_{field}_{value}": Count("id", filter=Q(**{field: value}))
+        for field, choices in COUNTED_FIELDS.items()
+        for value in choices.values
+    }
+    row = cases.aggregate(
+        cases=Count("id"),
+        people=Sum("people_count"),
+        regions=Count("home_region", distinct=True),
+        undated=Count("id", filter=Q(event_date__isnull=True)),
+        **counters,
+    )
+    counts = {
+        field: {value: row.pop(f"n_{field}_{value}") for value in choices.values}
+        for field, choices in COUNTED_FIELDS.items()
+    }
+    return row, counts
+
+
+def compute_numbers(cases):
+    """Every number /stats/ shows for `cases`, in four aggregate queries. Plain values,
+    independent of the interface language, so they can be cached for every reader."""
+    figures, counts = _counts_in_one_pass(cases)
+    regions = [
+        (
+            row["home_region__code"],
+            row["home_region__name_en"],
+            row["home_region__name_ru"],
+            row["home_region__name_uk"],
+            row["count"],
+        )
+        for row in cases.filter(home_region__isnull=False)
+        .values(
+            "home_region__code",
+            "home_region__name_en",
+            "home_region__name_ru",
+            "home_region__name_uk",
+        )
+        .annotate(count=Count("id"))
+        .order_by("-count", "home_region__code")[:TOP_REGIONS]
+    ]
+    outcomes = dict(
+        CaseOutcome.objects.filter(case__in=cases.values("pk"))
+        .values_list("outcome")
+        .annotate(count=Count("case"))
+        .order_by()
+    )
+    return {
+        "figures": figures,
+        "counts": counts,
+        "months": _by_month(cases),
+        "regions": regions,
+        "outcomes": outcomes,
+    }
+
+
+def _cache_key(case_filter):
+    """The same key for every URL that selects the same cases (order and sort aside)."""
+    selected = []
+    if case_filter.is_bound:
+        case_filter.is_valid()  # cleans the form; bad values stay out, as they do from qs
+        for name, value in sorted(case_filter.form.cleaned_data.items()):
+            if name != "sort" and value not in (None, ""):
+                selected.append((name, str(getattr(value, "code", value))))
+    digest = hashlib.sha256(repr(selected).encode()).hexdigest()
+    return f"stats:{digest}"
 
 
 def _choice_rows(counts, choices):
@@ -60,36 +136,25 @@ def _choice_rows(counts, choices):
     return sorted(rows, key=lambda row: -row[1])
 
 
-def _region_rows(cases):
+def _region_rows(regions):
     language = (get_language() or "en")[:2]
-    name = f"home_region__name_{language if language in ('en', 'ru', 'uk') else 'en'}"
-    rows = (
-        cases.filter(home_region__isnull=False)
-        .values("home_region__code", name)
-        .annotate(count=Count("id"))
-        .order_by("-count", name)[:TOP_REGIONS]
-    )
-    return [(row[name], row["count"]) for row in rows]
+    index = {"en": 1, "ru": 2, "uk": 3}.get(language, 1)
+    return [(region[index], region[4]) for region in regions]
 
 
 def case_statistics(case_filter):
-    """The figures and charts for the cases `case_filter` selects."""
-    # Aggregate over "public cases whose id the filter selects": whatever ordering or
-    # annotations the filter adds (search ranking, say) cannot leak into a GROUP BY.
-    cases = Case.objects.public().filter(pk__in=case_filter.qs.order_by().values("pk"))
-    figures = cases.aggregate(
-        cases=Count("id"),
-        people=Sum("people_count"),
-        regions=Count("home_region", distinct=True),
-        undated=Count("id", filter=Q(event_date__isnull=True)),
+    """The figures and charts for the cases `case_filter` selects.
+
+    The numbers are cached for a few minutes per selection: on a large record they cost
+    full scans, and statistics a few minutes old are still true enough.
+    """
+    # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
+    cases = case_filter.qs.order_by()
+    numbers = cache.get_or_set(
+        _cache_key(case_filter), lambda: compute_numbers(cases), STATS_CACHE_SECONDS
     )
-    months = _by_month(cases)
-    outcomes = dict(
-        CaseOutcome.objects.filter(case__in=cases.values("pk"))
-        .values_list("outcome")
-        .annotate(count=Count("case"))
-        .order_by()
-    )
+    figures = numbers["figures"]
+    months = numbers["months"]
 
     def axis_label(index):
         # Every month while there are few; otherwise each January (and the first month).
@@ -136,28 +201,28 @@ def case_statistics(case_filter):
         bar_chart(
             "cases-by-region",
             _("Home regions with the most cases (top %(count)s)") % {"count": TOP_REGIONS},
-            _region_rows(cases),
+            _region_rows(numbers["regions"]),
             label_heading=_("Home region"),
             value_heading=cases_heading,
         ),
         bar_chart(
             "cases-by-force",
             _("Cases by force"),
-            _choice_rows(_counted(cases, "force"), Case.Force.choices),
+            _choice_rows(numbers["counts"]["force"], Case.Force.choices),
             label_heading=_("Force"),
             value_heading=cases_heading,
         ),
         bar_chart(
             "cases-by-kind",
             _("Cases by kind of refusal"),
-            _choice_rows(_counted(cases, "refusal_kind"), Case.RefusalKind.choices),
+            _choice_rows(numbers["counts"]["refusal_kind"], Case.RefusalKind.choices),
             label_heading=_("Kind of refusal"),
             value_heading=cases_heading,
         ),
         bar_chart(
             "cases-by-outcome",
             _("What followed"),
-            _choice_rows(outcomes, CaseOutcome.Outcome.choices),
+            _choice_rows(numbers["outcomes"], CaseOutcome.Outcome.choices),
             label_heading=_("What followed"),
             value_heading=cases_heading,
             note=_("A case may have several outcomes, so these add up to more than the cases."),
@@ -165,7 +230,7 @@ def case_statistics(case_filter):
         bar_chart(
             "cases-by-confidence",
             _("Cases by confidence"),
-            _choice_rows(_counted(cases, "confidence"), Case.Confidence.choices),
+            _choice_rows(numbers["counts"]["confidence"], Case.Confidence.choices),
             label_heading=_("Confidence"),
             value_heading=cases_heading,
         ),
