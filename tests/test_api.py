@@ -191,6 +191,15 @@ def test_anonymous_clients_are_throttled(client, cases, monkeypatch):
     assert statuses == [200, 200, 200, 429]
 
 
+def test_a_forged_forwarded_for_header_does_not_buy_a_fresh_allowance(client, cases, monkeypatch):
+    monkeypatch.setitem(AnonymousRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+    statuses = [
+        client.get(API_LIST, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}").status_code
+        for number in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
 def test_the_throttle_never_keeps_the_client_address(rf):
     def cache_key(address):
         request = rf.get(API_LIST, REMOTE_ADDR=address)

@@ -32,6 +32,7 @@ SHARED_WITH_PUBLIC_MODELS = {
     "language",
     "location",
     "location_country",
+    "note",
     "outcomes",
     "outlet",
     "people_count",
