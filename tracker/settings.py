@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "tracker",
     "submissions",
     "moderation",
@@ -308,6 +310,30 @@ RECEIPT_HASH_KEY = os.environ.get("RECEIPT_HASH_KEY") or SECRET_KEY
 CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 30)
 # A stale form (a page left open, Tor Browser's "New Identity") keeps its draft.
 CSRF_FAILURE_VIEW = "submissions.views.csrf_failure"
+# The public API (tracker/api/): anonymous and read-only, JSON only (the browsable API's
+# pages would need inline scripts), throttled per client without storing addresses.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.CasePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Refusal Tracker API",
+    "DESCRIPTION": (
+        "Read-only access to the published cases of Refusal Tracker. The filters are the "
+        "same as those of the /cases/ listing; /data/ explains every field and code."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Case.event_date_precision and CaseEvent.date_precision share one set of choices.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.DatePrecision"},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

@@ -1,0 +1,1 @@
+"""The read-only public API: /api/cases/, /api/cases/<id>/, and its OpenAPI schema."""

@@ -1,0 +1,118 @@
+"""What the API shows of a case. Only the public catalogue models appear here, and only
+their public fields: nothing of submissions, moderation, or who verified a source."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name_en", "name_ru", "name_uk"]
+        read_only_fields = fields
+
+
+class OptionalURLField(serializers.URLField):
+    """A link that may be missing: shown as null rather than "", so that a string in this
+    field is always a URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalURLField(help_text="Link to the publication.")
+    archive_url = OptionalURLField(help_text="Link to an archived copy.")
+
+    class Meta:
+        model = Source
+        fields = ["outlet", "url", "title", "published_on", "language", "archive_url"]
+        read_only_fields = fields
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseEvent
+        fields = ["date", "date_precision", "kind", "description"]
+        read_only_fields = fields
+
+
+class CaseCorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseCorrection
+        fields = ["made_at", "note"]
+        read_only_fields = fields
+
+
+class PublicUrlMixin:
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, case):
+        """The permanent address of the case page, which survives title changes."""
+        return self.context["request"].build_absolute_uri(
+            reverse("tracker:case_detail", args=[case.pk])
+        )
+
+
+class RelatedCaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "url", "title"]
+        read_only_fields = fields
+
+
+class CaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Permanent address of the case page.")
+    home_region = RegionSerializer(read_only=True, allow_null=True)
+    outcomes = serializers.ListField(
+        child=serializers.ChoiceField(choices=CaseOutcome.Outcome.choices),
+        read_only=True,
+        help_text="What followed; a case may have several.",
+    )
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "url",
+            "title",
+            "summary",
+            "event_date",
+            "event_date_precision",
+            "first_reported_on",
+            "published_at",
+            "people_count",
+            "people_qualifier",
+            "named_people",
+            "service_status",
+            "force",
+            "unit",
+            "home_region",
+            "location_country",
+            "location",
+            "refusal_kind",
+            "outcomes",
+            "legal_articles",
+            "confidence",
+            "sources",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = CaseEventSerializer(many=True, read_only=True, help_text="Timeline after the refusal.")
+    corrections = CaseCorrectionSerializer(many=True, read_only=True)
+    related_cases = RelatedCaseSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "events", "corrections", "related_cases"]
+        read_only_fields = fields

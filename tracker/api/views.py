@@ -1,0 +1,68 @@
+"""Read-only API views. They start from Case.objects.public() and filter with the
+listing's CaseFilter, so the API answers with exactly the cases the listing shows."""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+
+from tracker.exports import SOURCE_ORDER
+from tracker.filters import FORCE_GROUPS, CaseFilter
+from tracker.models import Case, Source
+
+from .serializers import CaseDetailSerializer, CaseSerializer
+
+
+def _public_cases():
+    return Case.objects.public().select_related("home_region")
+
+
+def _sources():
+    return Prefetch("sources", queryset=Source.objects.order_by(*SOURCE_ORDER))
+
+
+# The filter parameters django-filter cannot describe by itself (choices made by a method,
+# bounds set on the form field), documented as CaseFilter checks them.
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "force",
+        str,
+        enum=[*dict(FORCE_GROUPS), *Case.Force.values],
+        description="Force; 'army' and 'rosgvardia' select a whole service.",
+    ),
+    OpenApiParameter("region", str, description="ISO 3166-2 code of the home region, e.g. RU-KB."),
+    OpenApiParameter(
+        "people",
+        {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        description="At least this many people.",
+    ),
+    OpenApiParameter(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": settings.CASES_MAX_PAGE_SIZE},
+        description=f"Cases per page (default {settings.CASES_PAGE_SIZE}).",
+    ),
+]
+
+
+@extend_schema(parameters=LIST_PARAMETERS)
+class CaseList(generics.ListAPIView):
+    """Published cases, filtered with the same parameters as the /cases/ listing."""
+
+    queryset = _public_cases().prefetch_related("outcome_rows", _sources())
+    serializer_class = CaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
+
+
+class CaseDetail(generics.RetrieveAPIView):
+    """One published case with its sources, timeline, corrections and related cases."""
+
+    queryset = _public_cases().prefetch_related(
+        "outcome_rows",
+        _sources(),
+        "events",
+        "corrections",
+        Prefetch("related_cases", queryset=Case.objects.public().only("id", "title")),
+    )
+    serializer_class = CaseDetailSerializer

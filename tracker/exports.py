@@ -1,0 +1,279 @@
+"""The listing's results as data: `/cases/export.csv` and `/cases/export.json`.
+
+Both take the listing's GET parameters through `CaseFilter`, start from
+`Case.objects.public()`, and stream: rows are read from the database in chunks (sources and
+outcomes are prefetched per chunk, not per row) and written out as they come, so a million
+cases never sit in memory at once. The columns are defined once, in `COLUMNS`, which the
+data dictionary page (`/data/`) renders, so the documentation cannot drift from the file.
+"""
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import islice
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from .filters import CaseFilter
+from .models import Case, CaseOutcome, DatePrecision, Source
+
+# Cases read per database round trip; each chunk costs three queries (cases, their
+# outcomes, their sources) whatever its size. Below SQLite's limit of bound parameters.
+CHUNK_SIZE = 1000
+# CSV rows written to the response at once: fewer, larger writes, still a small buffer.
+ROWS_PER_WRITE = 200
+LIST_SEPARATOR = " | "
+# A spreadsheet treats a cell that starts with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return can hide such a start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    choices: list | None = None
+
+
+COLUMNS = [
+    Column("id", _("Stable number of the case. It is never reused or changed.")),
+    Column("url", _("Permanent public address of the case page.")),
+    Column("title", _("Title of the case.")),
+    Column("summary", _("What happened, in the project's own words.")),
+    Column(
+        "event_date",
+        _("Date of the refusal (YYYY-MM-DD); empty when unknown. See event_date_precision."),
+    ),
+    Column(
+        "event_date_precision",
+        _("How exact event_date is. With 'month' the date is the first day of that month."),
+        DatePrecision.choices,
+    ),
+    Column("first_reported_on", _("Publication date of the earliest source (YYYY-MM-DD).")),
+    Column("published_at", _("When the case was published here (ISO 8601, UTC).")),
+    Column("people_count", _("Number of people involved; empty when unknown.")),
+    Column(
+        "people_qualifier",
+        _("How exact people_count is."),
+        Case.PeopleQualifier.choices,
+    ),
+    Column("named_people", _("People already named publicly by a source.")),
+    Column("service_status", _("Service status of the people."), Case.ServiceStatus.choices),
+    Column("force", _("Force or service they belonged to."), Case.Force.choices),
+    Column("unit", _("Unit, as the sources name it.")),
+    Column("home_region", _("ISO 3166-2 code of the home region of the unit or people.")),
+    Column("home_region_name_en", _("Name of the home region in English.")),
+    Column("home_region_name_ru", _("Name of the home region in Russian.")),
+    Column(
+        "location_country",
+        _("Country where the refusal happened."),
+        Case.Country.choices,
+    ),
+    Column("location", _("Place where the refusal happened.")),
+    Column("refusal_kind", _("Kind of refusal."), Case.RefusalKind.choices),
+    Column(
+        "outcomes",
+        _("What followed; several codes are separated by ' | '."),
+        CaseOutcome.Outcome.choices,
+    ),
+    Column("legal_articles", _("Articles of the RF Criminal Code cited.")),
+    Column("confidence", _("How sure the project is."), Case.Confidence.choices),
+    Column(
+        "sources",
+        _(
+            "The sources, each as 'outlet (date of publication) link', separated by ' | '. "
+            "The JSON export gives them as a list of objects instead."
+        ),
+    ),
+]
+COLUMN_NAMES = [column.name for column in COLUMNS]
+
+
+# The case columns read straight from the database, by export column name.
+CASE_VALUES = {
+    "id": "id",
+    "title": "title",
+    "summary": "summary",
+    "event_date": "event_date",
+    "event_date_precision": "event_date_precision",
+    "first_reported_on": "first_reported_on",
+    "published_at": "published_at",
+    "people_count": "people_count",
+    "people_qualifier": "people_qualifier",
+    "named_people": "named_people",
+    "service_status": "service_status",
+    "force": "force",
+    "unit": "unit",
+    "home_region": "home_region__code",
+    "home_region_name_en": "home_region__name_en",
+    "home_region_name_ru": "home_region__name_ru",
+    "location_country": "location_country",
+    "location": "location",
+    "refusal_kind": "refusal_kind",
+    "legal_articles": "legal_articles",
+    "confidence": "confidence",
+}
+SOURCE_VALUES = ("outlet", "url", "title", "published_on", "language", "archive_url")
+# Dated sources first, oldest first, on SQLite and PostgreSQL alike (they place NULL
+# differently by default). The export and the API list sources in this order.
+SOURCE_ORDER = (F("published_on").asc(nulls_last=True), "id")
+
+
+def export_records(case_filter, case_url):
+    """The filtered public cases as dicts keyed by COLUMN_NAMES, read chunk by chunk.
+
+    Plain values, not model instances: a case and its prefetched sources point at each
+    other, and such cycles would pile up until the garbage collector ran. Per chunk, one
+    query reads the cases and one each reads their outcomes and sources.
+    """
+    rows = case_filter.qs.values(*CASE_VALUES.values()).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        ids = [row["id"] for row in chunk]
+        outcomes = defaultdict(list)
+        for case_id, outcome in (
+            CaseOutcome.objects.filter(case_id__in=ids)
+            .order_by("case_id", "outcome")
+            .values_list("case_id", "outcome")
+        ):
+            outcomes[case_id].append(outcome)
+        sources = defaultdict(list)
+        for source in (
+            Source.objects.filter(case_id__in=ids)
+            .order_by("case_id", *SOURCE_ORDER)
+            .values("case_id", *SOURCE_VALUES)
+        ):
+            # A missing link is null in JSON, as in the API; the CSV cell is empty either way.
+            source["url"] = source["url"] or None
+            source["archive_url"] = source["archive_url"] or None
+            sources[source.pop("case_id")].append(source)
+        for row in chunk:
+            record = {name: row[field] for name, field in CASE_VALUES.items()}
+            record["url"] = case_url(row["id"])
+            record["outcomes"] = outcomes[row["id"]]
+            record["sources"] = sources[row["id"]]
+            yield {name: record[name] for name in COLUMN_NAMES}
+
+
+def neutralise_formula(value):
+    """Make a text cell that a spreadsheet would run as a formula read as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _source_text(source):
+    date = f" ({source['published_on']:%Y-%m-%d})" if source["published_on"] else ""
+    link = f" {source['url']}" if source["url"] else ""
+    return f"{source['outlet']}{date}{link}"
+
+
+def csv_cells(record):
+    cells = []
+    for name in COLUMN_NAMES:
+        value = record[name]
+        if name == "outcomes":
+            value = LIST_SEPARATOR.join(value)
+        elif name == "sources":
+            value = LIST_SEPARATOR.join(_source_text(source) for source in value)
+        elif value is None:
+            value = ""
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        cells.append(neutralise_formula(value))
+    return cells
+
+
+class _Echo:
+    """A file-like object whose write() hands the text back, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def _case_url_maker(request):
+    """A function id -> absolute permanent URL, with reverse() run once, not per row."""
+    marker = "999999999"
+    prefix, suffix = request.build_absolute_uri(
+        reverse("tracker:case_detail", args=[marker])
+    ).split(marker)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _csv_stream(records):
+    writer = csv.writer(_Echo())
+    # The byte order mark makes spreadsheet programs read the file as UTF-8 (Cyrillic).
+    yield "\ufeff" + writer.writerow(COLUMN_NAMES)
+    batch = []
+    for record in records:
+        batch.append(writer.writerow(csv_cells(record)))
+        if len(batch) >= ROWS_PER_WRITE:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _json_stream(request, records):
+    header = {
+        "generated_at": timezone.now(),
+        "listing": request.build_absolute_uri(reverse("tracker:case_list"))
+        + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        "documentation": request.build_absolute_uri(reverse("tracker:data_dictionary")),
+    }
+    opening = json.dumps(header, cls=DjangoJSONEncoder, ensure_ascii=False)[:-1]
+    yield opening + ', "cases": ['
+    separator = "\n"
+    for record in records:
+        yield separator + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def _filtered(request):
+    # Always bound (an empty QueryDict too), so that is_valid() means "no bad filter".
+    return CaseFilter(request.GET, queryset=Case.objects.public())
+
+
+def bad_filter_response(case_filter):
+    return JsonResponse({"errors": case_filter.errors.get_json_data()}, status=400)
+
+
+def _filename(extension):
+    return f"refusal-tracker-cases-{timezone.now():%Y-%m-%d}.{extension}"
+
+
+@require_safe
+def export_csv(request):
+    case_filter = _filtered(request)
+    if not case_filter.is_valid():
+        return bad_filter_response(case_filter)
+    records = export_records(case_filter, _case_url_maker(request))
+    response = StreamingHttpResponse(_csv_stream(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_safe
+def export_json(request):
+    case_filter = _filtered(request)
+    if not case_filter.is_valid():
+        return bad_filter_response(case_filter)
+    records = export_records(case_filter, _case_url_maker(request))
+    response = StreamingHttpResponse(
+        _json_stream(request, records), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
+    return response
+
+
+@require_safe
+def data_dictionary(request):
+    return render(request, "tracker/data_dictionary.html", {"columns": COLUMNS})

@@ -1,0 +1,76 @@
+"""Atom feed of newly published cases: `/cases/feed/`, for any listing filter too
+(`/cases/feed/?region=RU-KB&force=rosgvardia`)."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .exports import bad_filter_response
+from .filters import CaseFilter
+from .models import Case
+
+FEED_SIZE = 50
+
+
+class CaseFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "Refusal Tracker"
+
+    def __init__(self, case_filter, query_string):
+        super().__init__()
+        self.case_filter = case_filter
+        self.query = f"?{query_string}" if query_string else ""
+
+    def title(self):
+        if self.query:
+            return _("Refusal Tracker: newly published cases matching a filter")
+        return _("Refusal Tracker: newly published cases")
+
+    def subtitle(self):
+        return _("Documented refusals to fight in Russia’s war on Ukraine, as they are published.")
+
+    def link(self):
+        return reverse("tracker:case_list") + self.query
+
+    def feed_url(self):
+        return reverse("tracker:case_feed") + self.query
+
+    def items(self):
+        # Newest publication first whatever `sort` says: a feed is about what is new.
+        return self.case_filter.qs.select_related("home_region").order_by("-published_at", "-id")[
+            :FEED_SIZE
+        ]
+
+    def item_title(self, case):
+        return case.title
+
+    def item_description(self, case):
+        # The summary is plain text; the feed declares HTML, so escape it.
+        return linebreaks(case.summary, autoescape=True)
+
+    def item_link(self, case):
+        # The permanent URL: it survives title changes, so it also serves as the entry id.
+        return reverse("tracker:case_detail", args=[case.pk])
+
+    def item_pubdate(self, case):
+        return case.published_at
+
+    def item_updateddate(self, case):
+        return case.updated_at
+
+    def item_categories(self, case):
+        categories = [case.get_refusal_kind_display(), case.get_force_display()]
+        if case.home_region:
+            categories.append(case.home_region.name)
+        return categories
+
+
+@require_safe
+def case_feed(request):
+    case_filter = CaseFilter(request.GET, queryset=Case.objects.public())
+    if not case_filter.is_valid():
+        return bad_filter_response(case_filter)
+    return CaseFeed(case_filter, request.GET.urlencode())(request)

@@ -1,0 +1,256 @@
+"""`/stats/`: the shape of the record as charts, for the listing's current filter.
+
+The numbers come from a fixed number of aggregate queries over the filtered public cases
+(never from loading cases), and `tracker.charts` lays them out as inline SVG.
+"""
+
+import datetime
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import render
+from django.utils import dateformat
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .charts import bar_chart, column_chart
+from .filters import CaseFilter
+from .models import Case, CaseOutcome
+
+TOP_REGIONS = 20
+STATS_CACHE_SECONDS = 300
+
+
+def _months_between(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _by_month(cases):
+    rows = (
+        cases.filter(event_date__isnull=False)
+        .annotate(month=TruncMonth("event_date"))
+        .values("month")
+        .annotate(cases=Count("id"), people=Sum("people_count"))
+        .order_by("month")
+    )
+    found = {row["month"]: row for row in rows}
+    if not found:
+        return []
+    months = list(_months_between(min(found), max(found)))
+    return [
+        (
+            month,
+            found.get(month, {}).get("cases", 0),
+            found.get(month, {}).get("people") or 0,
+        )
+        for month in months
+    ]
+
+
+# Case fields counted per value in the same single pass as the headline figures.
+COUNTED_FIELDS = {
+    "force": Case.Force,
+    "refusal_kind": Case.RefusalKind,
+    "confidence": Case.Confidence,
+}
+
+
+def _counts_in_one_pass(cases):
+    counters = {
+        f"n_{field}_{value}": Count("id", filter=Q(**{field: value}))
+        for field, choices in COUNTED_FIELDS.items()
+        for value in choices.values
+    }
+    row = cases.aggregate(
+        cases=Count("id"),
+        people=Sum("people_count"),
+        regions=Count("home_region", distinct=True),
+        undated=Count("id", filter=Q(event_date__isnull=True)),
+        **counters,
+    )
+    counts = {
+        field: {value: row.pop(f"n_{field}_{value}") for value in choices.values}
+        for field, choices in COUNTED_FIELDS.items()
+    }
+    return row, counts
+
+
+def compute_numbers(cases):
+    """Every number /stats/ shows for `cases`, in four aggregate queries. Plain values,
+    independent of the interface language, so they can be cached for every reader."""
+    figures, counts = _counts_in_one_pass(cases)
+    regions = [
+        (
+            row["home_region__code"],
+            row["home_region__name_en"],
+            row["home_region__name_ru"],
+            row["home_region__name_uk"],
+            row["count"],
+        )
+        for row in cases.filter(home_region__isnull=False)
+        .values(
+            "home_region__code",
+            "home_region__name_en",
+            "home_region__name_ru",
+            "home_region__name_uk",
+        )
+        .annotate(count=Count("id"))
+        .order_by("-count", "home_region__code")[:TOP_REGIONS]
+    ]
+    outcomes = dict(
+        CaseOutcome.objects.filter(case__in=cases.values("pk"))
+        .values_list("outcome")
+        .annotate(count=Count("case"))
+        .order_by()
+    )
+    return {
+        "figures": figures,
+        "counts": counts,
+        "months": _by_month(cases),
+        "regions": regions,
+        "outcomes": outcomes,
+    }
+
+
+def _cache_key(case_filter):
+    """The same key for every URL that selects the same cases (order and sort aside)."""
+    selected = []
+    if case_filter.is_bound:
+        case_filter.is_valid()  # cleans the form; bad values stay out, as they do from qs
+        for name, value in sorted(case_filter.form.cleaned_data.items()):
+            if name != "sort" and value not in (None, ""):
+                selected.append((name, str(getattr(value, "code", value))))
+    digest = hashlib.sha256(repr(selected).encode()).hexdigest()
+    return f"stats:{digest}"
+
+
+def _choice_rows(counts, choices):
+    """(label, count) for every choice that occurs, largest first, then in choice order."""
+    rows = [(label, counts[value]) for value, label in choices if counts.get(value)]
+    return sorted(rows, key=lambda row: -row[1])
+
+
+def _region_rows(regions):
+    language = (get_language() or "en")[:2]
+    index = {"en": 1, "ru": 2, "uk": 3}.get(language, 1)
+    return [(region[index], region[4]) for region in regions]
+
+
+def case_statistics(case_filter):
+    """The figures and charts for the cases `case_filter` selects.
+
+    The numbers are cached for a few minutes per selection: on a large record they cost
+    full scans, and statistics a few minutes old are still true enough.
+    """
+    # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
+    cases = case_filter.qs.order_by()
+    numbers = cache.get_or_set(
+        _cache_key(case_filter), lambda: compute_numbers(cases), STATS_CACHE_SECONDS
+    )
+    figures = numbers["figures"]
+    months = numbers["months"]
+
+    def axis_label(index):
+        # Every month while there are few; otherwise each January (and the first month).
+        month = months[index][0]
+        if len(months) <= 12:
+            return dateformat.format(month, "M Y" if index == 0 or month.month == 1 else "M")
+        if index == 0 or month.month == 1:
+            return str(month.year)
+        return None
+
+    def month_name(month):
+        return dateformat.format(month, "M Y")
+
+    cases_heading = _("Cases")
+    month_rows = [(month_name(month), count) for month, count, _people in months]
+    people_rows = [(month_name(month), people) for month, _count, people in months]
+    undated = (
+        _("%(count)s cases with an unknown date are not shown.") % {"count": figures["undated"]}
+        if figures["undated"]
+        else ""
+    )
+    charts = [
+        column_chart(
+            "cases-by-month",
+            _("Cases by month of the refusal"),
+            month_rows,
+            label_heading=_("Month"),
+            value_heading=cases_heading,
+            axis_label=axis_label,
+            note=undated,
+        ),
+        column_chart(
+            "people-by-month",
+            _("People involved by month of the refusal"),
+            people_rows,
+            label_heading=_("Month"),
+            value_heading=_("People"),
+            axis_label=axis_label,
+            note=_(
+                "Counts only cases whose number of people is known; 'about' and 'at least' "
+                "numbers are added as given."
+            ),
+        ),
+        bar_chart(
+            "cases-by-region",
+            _("Home regions with the most cases (top %(count)s)") % {"count": TOP_REGIONS},
+            _region_rows(numbers["regions"]),
+            label_heading=_("Home region"),
+            value_heading=cases_heading,
+        ),
+        bar_chart(
+            "cases-by-force",
+            _("Cases by force"),
+            _choice_rows(numbers["counts"]["force"], Case.Force.choices),
+            label_heading=_("Force"),
+            value_heading=cases_heading,
+        ),
+        bar_chart(
+            "cases-by-kind",
+            _("Cases by kind of refusal"),
+            _choice_rows(numbers["counts"]["refusal_kind"], Case.RefusalKind.choices),
+            label_heading=_("Kind of refusal"),
+            value_heading=cases_heading,
+        ),
+        bar_chart(
+            "cases-by-outcome",
+            _("What followed"),
+            _choice_rows(numbers["outcomes"], CaseOutcome.Outcome.choices),
+            label_heading=_("What followed"),
+            value_heading=cases_heading,
+            note=_("A case may have several outcomes, so these add up to more than the cases."),
+        ),
+        bar_chart(
+            "cases-by-confidence",
+            _("Cases by confidence"),
+            _choice_rows(numbers["counts"]["confidence"], Case.Confidence.choices),
+            label_heading=_("Confidence"),
+            value_heading=cases_heading,
+        ),
+    ]
+    return figures, charts
+
+
+@require_safe
+def stats(request):
+    # Like the listing: a filter value that cannot be understood is shown with its error
+    # and ignored, and the other filters still apply.
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
+    figures, charts = case_statistics(case_filter)
+    return render(
+        request,
+        "tracker/stats.html",
+        {
+            "filter": case_filter,
+            "figures": figures,
+            "charts": charts,
+            "query_string": request.GET.urlencode(),
+        },
+    )
