@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from moderation.services import record_admin_edit
@@ -9,6 +10,8 @@ from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
 class SourceInline(admin.TabularInline):
     model = Source
     extra = 0
+    # A link typed without a scheme is taken as https, never plain http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["outlet", "url", "title", "published_on", "language", "archive_url", "verified_by"]
     raw_id_fields = ["verified_by"]
 
