@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -309,9 +309,10 @@ class Case(models.Model):
     def people_display(self):
         if self.people_count is None:
             return None
+        number = formats.number_format(self.people_count, force_grouping=True)
         if self.people_qualifier == self.PeopleQualifier.EXACT:
-            return str(self.people_count)
-        return f"{self.get_people_qualifier_display()} {self.people_count}"
+            return number
+        return f"{self.get_people_qualifier_display()} {number}"
 
 
 class CaseOutcome(models.Model):

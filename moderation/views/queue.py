@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -96,6 +95,12 @@ def bulk_reject_spam(request):
     skipped = len(form.cleaned_data["submissions"]) - count
     if skipped:
         messages.warning(
-            request, _("%(count)d changed meanwhile and were left alone.") % {"count": skipped}
+            request,
+            ngettext(
+                "%(count)d submission changed meanwhile and was left alone.",
+                "%(count)d submissions changed meanwhile and were left alone.",
+                skipped,
+            )
+            % {"count": skipped},
         )
     return redirect("moderation:queue")
