@@ -82,3 +82,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# --- Scale: caching, pagination, synthetic data ---------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache, so no test sees a page another cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

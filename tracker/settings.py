@@ -159,6 +159,10 @@ else:
         }
     }
 
+# Seconds the content of the public listing and home page is cached for anonymous readers
+# (tracker/cache.py; any change to a case invalidates it at once). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
