@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseOutcome, Region, Source
 from .search import order_by_relevance, search_cases
+from .widgets import FilterForm
 
 FORCE_GROUPS = [
     ("army", _("Armed Forces: all")),
@@ -111,6 +112,8 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = []
+        # Renders the selects fast: the form is drawn on every listing request.
+        form = FilterForm
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)

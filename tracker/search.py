@@ -7,8 +7,9 @@ On PostgreSQL, `tracker_case.search_vector` is a stored generated `tsvector` col
 (migration 0003) over the title (weight A), the unit, place and named people (B) and the
 summary (C), built with the `russian` text search configuration, which stems Cyrillic
 words with the Russian Snowball stemmer and Latin words with the English one. A GIN index
-(`case_search_vector_gin`) serves `@@`. Every word of the query must match; each word is
-a prefix query on its stem, so "paratroop" finds "paratroopers" and "десантн" finds
+(`case_search_vector_gin`) serves `@@`. Every word of the query must match its stem (so
+"deserted" finds "deserting"); when that finds nothing, the last word is taken as the
+beginning of a word, so "paratroo" finds "paratroopers" and "десантн" finds
 "десантники". A fragment that runs past the stem ("alternat" for "alternative", stem
 "altern") does not match: the stored vector holds stems, not whole words.
 
@@ -72,12 +73,12 @@ class SearchVectorColumn(Expression):
         return hash((self.__class__, self.alias))
 
 
-def _tsquery(words):
+def _tsquery(words, *, prefix):
     query = None
-    for word in words:
-        # A raw query of one word followed by :* — a prefix match on the word's stem.
+    for position, word in enumerate(words, start=1):
         # A stop word ("the", "и") becomes an empty query, which PostgreSQL drops.
-        term = SearchQuery(f"{word.lower()}:*", search_type="raw", config="russian")
+        term = word.lower() + (":*" if prefix and position == len(words) else "")
+        term = SearchQuery(term, search_type="raw", config="russian")
         query = term if query is None else query & term
     return query
 
@@ -88,7 +89,12 @@ def search_cases(queryset, query):
     if not words:
         return queryset
     if uses_full_text():
-        tsquery = _tsquery(words)
+        tsquery = _tsquery(words, prefix=False)
+        # The last word may be unfinished: if the words as stems match nothing, it is
+        # taken as the beginning of a word. Only then, because a prefix of a common stem
+        # costs the GIN index several times more (it reads every matching entry's list).
+        if not queryset.filter(_search_match(tsquery)).exists():
+            tsquery = _tsquery(words, prefix=True)
         return queryset.annotate(
             **{RANK: SearchRank(SearchVectorColumn(), tsquery, cover_density=False)}
         ).filter(_search_match(tsquery))

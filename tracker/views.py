@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from .cache import cached_content, cached_figures
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .models import Case, Region
-from .pagination import capped_count, page_number, paginate
+from .pagination import COUNT_CAP, capped_count, page_number, paginate
 from .search import is_ranked
 
 
@@ -42,8 +42,9 @@ def _home_content(request):
 
 
 # Ranking every match of a common word would read them all; above this many matches
-# the listing shows the newest first instead, and says so.
-RANKED_MATCHES_MAX = 2_000
+# (the count cap: up to there the count is exact) the listing shows the newest first
+# instead, and says so.
+RANKED_MATCHES_MAX = COUNT_CAP
 
 
 @require_safe
