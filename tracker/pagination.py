@@ -14,7 +14,7 @@ page number. Here instead:
 
 import dataclasses
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import Q, Subquery
 
@@ -91,7 +91,7 @@ class Keyset:
             name = term.lstrip("-")
             try:
                 field = queryset.model._meta.get_field(name)
-            except Exception:
+            except FieldDoesNotExist:  # an annotation, e.g. the search rank
                 return None
             keys.append((field, term.startswith("-")))
         if not keys or not keys[-1][0].primary_key or len(keys) > 2:
