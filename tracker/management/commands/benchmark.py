@@ -22,7 +22,7 @@ from django.db import connection
 from tracker.models import Case, Region
 
 HOST = "127.0.0.1"
-TIMING_RE = re.compile(r"app;dur=([\d.]+).*sql;dur=([\d.]+);desc=\"(\d+)\"")
+TIMING_RE = re.compile(r"app;dur=([\d.]+), cpu;dur=([\d.]+), sql;dur=([\d.]+);desc=\"(\d+)\"")
 LISTING_TARGET_MS = 50
 COMBINED_TARGET_MS = 100
 
@@ -203,10 +203,11 @@ class Response:
         self.status, self.headers, self.body, self.seconds = status, headers, body, seconds
 
     def timing(self):
+        """(server ms, worker CPU ms, SQL ms, queries) from the Server-Timing header."""
         match = TIMING_RE.search(self.headers.get("Server-Timing", ""))
         if not match:
-            return None, None
-        return float(match[1]), int(match[3])
+            return None, None, None, None
+        return float(match[1]), float(match[2]), float(match[3]), int(match[4])
 
 
 def fetch(base, url):
@@ -247,16 +248,20 @@ def measure(base, name, url, options):
         fetch(base, url)
     responses = [fetch(base, url) for _ in range(options["requests"])]
     last = responses[-1]
-    timings = [response.timing() for response in responses]
-    server_ms = [ms for ms, _queries in timings if ms is not None] or [0.0]
+    timings = [response.timing() for response in responses if response.timing()[0] is not None]
+    server_ms = [ms for ms, _cpu, _sql, _queries in timings] or [0.0]
+    cpu_ms = [cpu for _ms, cpu, _sql, _queries in timings] or [0.0]
+    sql_ms = [sql for _ms, _cpu, sql, _queries in timings] or [0.0]
     return {
         "name": name,
         "url": url,
         "status": last.status,
         "p50_ms": round(percentile(server_ms, 0.5), 2),
         "p95_ms": round(percentile(server_ms, 0.95), 2),
+        "cpu_p50_ms": round(percentile(cpu_ms, 0.5), 2),
+        "sql_p50_ms": round(percentile(sql_ms, 0.5), 2),
         "client_p50_ms": round(statistics.median(r.seconds for r in responses) * 1000, 2),
-        "queries": max((queries or 0) for _ms, queries in timings),
+        "queries": max((queries for _ms, _cpu, _sql, queries in timings), default=0),
         "bytes": len(last.body),
         "gzip_bytes": len(gzip.compress(last.body)),
         "target_ms": target_for(name, url),
@@ -334,8 +339,8 @@ def format_report(result):
         f"{result['machine']['cpus']} CPUs, {result['machine']['memory']} · "
         f"{result['machine']['database']}",
         "",
-        f"| {'page':<24} | p50 ms | p95 ms | target | queries | KB | KB gzip |",
-        f"| {'-' * 24} | -----: | -----: | -----: | ------: | ---: | ------: |",
+        f"| {'page':<24} | p50 ms | p95 ms | target | CPU ms | SQL ms | queries | KB | KB gzip |",
+        f"| {'-' * 24} | -----: | -----: | -----: | -----: | -----: | ------: | ---: | ------: |",
     ]
     for row in result["urls"]:
         target = row["target_ms"]
@@ -347,11 +352,14 @@ def format_report(result):
         status = "" if row["status"] == 200 else f" [{row['status']}]"
         lines.append(
             f"| {row['name'] + status:<24} | {row['p50_ms']:>6.1f} | {row['p95_ms']:>6.1f} | "
-            f"{verdict:>6} | {row['queries']:>7} | {row['bytes'] / 1024:>4.1f} | "
+            f"{verdict:>6} | {row.get('cpu_p50_ms', 0):>6.1f} | {row.get('sql_p50_ms', 0):>6.1f} | "
+            f"{row['queries']:>7} | {row['bytes'] / 1024:>4.1f} | "
             f"{row['gzip_bytes'] / 1024:>7.1f} |"
         )
     uncached, cached = result["throughput"]["uncached"], result["throughput"]["cached"]
     lines += [
+        "p50/p95: server time of the Django stack (wall clock); CPU: p50 of the worker's CPU",
+        "time; SQL: p50 of the time spent in the database.",
         "",
         f"Throughput of /cases/ ({result['options']['concurrency']} clients, "
         f"{result['options']['workers']} workers): "
