@@ -92,3 +92,10 @@ def test_caching_can_be_turned_off(client, published_case, settings):
     with CaptureQueriesContext(connection) as captured:
         client.get(LIST_URL)
     assert captured.captured_queries
+
+
+def test_a_renamed_region_shows_in_the_filter_form_at_once(client, region):
+    client.get(LIST_URL)
+    region.name_en = "Renamed republic"
+    region.save()
+    assert "Renamed republic" in client.get(LIST_URL).content.decode()

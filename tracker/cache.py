@@ -79,12 +79,17 @@ def cached_content(request, name, render):
 
 def cached_figures(compute):
     """The home page's headline figures, recomputed after any change."""
-    key = f"tracker:public:figures:{current_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute()
-        cache.set(key, figures, FIGURES_TIMEOUT)
-    return figures
+    return cached_until_change("figures", compute)
+
+
+def cached_until_change(name, compute):
+    """`compute()`, kept until the next change to what the public sees (or an hour)."""
+    key = f"tracker:public:{name}:{current_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURES_TIMEOUT)
+    return value
 
 
 def _changed(sender, **kwargs):

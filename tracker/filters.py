@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseOutcome, Region, Source
 from .search import order_by_relevance, search_cases
-from .widgets import FilterForm
+from .widgets import CachedModelChoices, FilterForm
 
 FORCE_GROUPS = [
     ("army", _("Armed Forces: all")),
@@ -29,6 +29,8 @@ DEFAULT_SORT = "-event_date"
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    iterator = CachedModelChoices
+
     def label_from_instance(self, obj):
         return obj.name
 

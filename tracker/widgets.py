@@ -4,6 +4,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 
 class FastSelect(forms.Select):
@@ -37,3 +38,23 @@ class FilterForm(forms.Form):
                 field.widget.choices = field.choices
             css_class = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css_class
+
+
+class CachedModelChoices(forms.models.ModelChoiceIterator):
+    """A ModelChoiceField's choices (value, label) in the active language, read from the
+    database once per change to the public data (tracker.cache) instead of on every
+    request: the region list, ninety rows, is in every listing page's form."""
+
+    def __iter__(self):
+        from .cache import cached_until_change
+
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        model = self.queryset.model._meta.label_lower
+        yield from cached_until_change(f"choices:{model}:{get_language()}", self._choices)
+
+    def _choices(self):
+        return [self.choice(obj) for obj in self.queryset]
+
+    def choice(self, obj):
+        return (self.field.prepare_value(obj), self.field.label_from_instance(obj))
