@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import make_case
 from tests.helpers import listed_titles
+from tracker import views
 from tracker.filters import CaseFilter
 from tracker.models import Case
 from tracker.pagination import capped_count
@@ -42,6 +43,15 @@ def test_choosing_a_sort_replaces_the_ranking(client):
     newer = make_case(title="Soldiers refused", summary="Omon men too.", event_date="2023-03-01")
     assert titles(client, q="omon") == [older.title, newer.title]
     assert titles(client, q="omon", sort="-event_date") == [newer.title, older.title]
+
+
+def test_too_many_matches_to_rank_are_shown_newest_first_and_the_page_says_so(client, monkeypatch):
+    monkeypatch.setattr(views, "RANKED_MATCHES_MAX", 1)
+    older = make_case(title="Omon refused", event_date="2022-03-01")
+    newer = make_case(title="Soldiers refused", summary="Omon men too.", event_date="2023-03-01")
+    response = client.get(reverse("tracker:case_list"), {"q": "omon"})
+    assert listed_titles(response) == [newer.title, older.title]
+    assert "too many to rank" in response.content.decode()
 
 
 def test_search_works_in_a_subquery_and_on_a_deep_page(client):
