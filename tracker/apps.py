@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Case catalogue")
+
+    def ready(self):
+        # Connects the receivers that keep cached public pages fresh.
+        from . import cache  # noqa: F401

@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseOutcome, Region, Source
-from .search import search_cases
+from .search import order_by_relevance, search_cases
+from .widgets import CachedModelChoices, FilterForm
 
 FORCE_GROUPS = [
     ("army", _("Armed Forces: all")),
@@ -16,6 +17,10 @@ FORCE_GROUPS = [
 ]
 
 SORTS = {
+    # Ranked by tracker.search where the database can rank (PostgreSQL full-text);
+    # otherwise, and without a search, the default order. A search without a sort
+    # is ranked.
+    "relevance": (_("best match first"), None),
     "-event_date": (_("newest refusal first"), ["-event_date", "-id"]),
     "event_date": (_("oldest refusal first"), ["event_date", "id"]),
     "-people": (_("most people first"), ["-people_count", "-id"]),
@@ -25,6 +30,8 @@ DEFAULT_SORT = "-event_date"
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    iterator = CachedModelChoices
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -115,13 +122,17 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = []
+        # Renders the selects fast: the form is drawn on every listing request.
+        form = FilterForm
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)
 
     def filter_force(self, queryset, name, value):
         if value in dict(FORCE_GROUPS):
-            return queryset.filter(force__startswith=f"{value}_")
+            # A list rather than LIKE 'army_%', so that the (force, …) index serves it.
+            group = [force for force in Case.Force.values if force.startswith(f"{value}_")]
+            return queryset.filter(force__in=group)
         return queryset.filter(force=value)
 
     def filter_outcome(self, queryset, name, value):
@@ -139,5 +150,9 @@ class CaseFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        sort = self.form.cleaned_data.get("sort") if self.is_bound else None
-        return queryset.order_by(*SORTS[sort or DEFAULT_SORT][1])
+        data = self.form.cleaned_data if self.is_bound else {}
+        # A search without a chosen sort shows the best matches first.
+        sort = data.get("sort") or ("relevance" if data.get("q") else DEFAULT_SORT)
+        if sort == "relevance":
+            return order_by_relevance(queryset, fallback=SORTS[DEFAULT_SORT][1])
+        return queryset.order_by(*SORTS[sort][1])

@@ -228,6 +228,9 @@ MODERATION_FOUR_EYES = env_bool("MODERATION_FOUR_EYES", False)
 # Days around a report's date within which other reports and cases count as possible
 # duplicates on the review screen.
 MODERATION_DUPLICATE_WINDOW_DAYS = env_int("MODERATION_DUPLICATE_WINDOW_DAYS", 60)
+# Seconds the content of the public listing and home page is cached for anonymous readers
+# (tracker/cache.py; any change to a case invalidates it at once). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from .filters import CaseFilter
-from .models import Case
+from .cache import cached_content, cached_figures
+from .filters import DEFAULT_SORT, SORTS, CaseFilter
+from .models import Case, Region
+from .pagination import COUNT_CAP, capped_count, page_number, paginate
+from .search import is_ranked
 
 
 def _page_size(request):
@@ -18,31 +21,74 @@ def _page_size(request):
 
 @require_safe
 def home(request):
+    content = cached_content(request, "home", lambda: _home_content(request))
+    return render(request, "tracker/home.html", {"content": content})
+
+
+def _home_content(request):
     public = Case.objects.public()
-    figures = public.aggregate(
-        cases=Count("id"), people=Sum("people_count"), regions=Count("home_region", distinct=True)
+    figures = cached_figures(
+        lambda: {
+            **public.aggregate(cases=Count("id"), people=Sum("people_count")),
+            "regions": Region.objects.filter(
+                Exists(public.filter(home_region=OuterRef("pk")))
+            ).count(),
+        }
     )
     latest = public.for_listing().order_by("-published_at", "-id")[:5]
-    return render(request, "tracker/home.html", {"figures": figures, "latest": latest})
+    return render_to_string(
+        "tracker/_home_content.html", {"figures": figures, "latest": latest}, request
+    )
+
+
+# Ranking every match of a common word would read them all; above this many matches
+# (the count cap: up to there the count is exact) the listing shows the newest first
+# instead, and says so.
+RANKED_MATCHES_MAX = COUNT_CAP
 
 
 @require_safe
 def case_list(request):
-    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public().for_listing())
-    paginator = Paginator(case_filter.qs, _page_size(request))
-    page = paginator.get_page(request.GET.get("page"))
+    content = cached_content(request, "case_list", lambda: _case_list_content(request))
+    context = {"content": content, "query_string": _filter_query(request)}
+    return render(request, "tracker/case_list.html", context)
+
+
+def _filter_query(request):
+    """The current filter as a query string, without the position in the listing: carried
+    to the export, feed and statistics links."""
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "tracker/case_list.html",
-        {
-            "filter": case_filter,
-            "page": page,
-            "cases": page.object_list,
-            "query_string": query.urlencode(),
-        },
+    for name in ("page", "after", "before", "per_page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _case_list_content(request):
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public().for_listing())
+    cases = case_filter.qs
+    data = case_filter.form.cleaned_data if case_filter.is_bound else {}
+    count = capped_count(cases)
+    newest_instead_of_ranked = is_ranked(cases) and count > RANKED_MATCHES_MAX
+    if newest_instead_of_ranked:
+        cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
+    page = paginate(
+        cases,
+        count=count,
+        per_page=_page_size(request),
+        number=page_number(request.GET.get("page")),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        estimate_total=not any(data.get(name) for name in data if name != "sort"),
     )
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "cases": page.cases,
+        "newest_instead_of_ranked": newest_instead_of_ranked,
+        "ranked_matches_max": RANKED_MATCHES_MAX,
+        "query_string": _filter_query(request),
+    }
+    return render_to_string("tracker/_case_list_content.html", context, request)
 
 
 @require_safe

@@ -77,7 +77,8 @@ def test_no_crawled_public_page_shows_an_unpublished_case(client, listing_pages,
     pages = crawl(client, listing_pages)
     published = canary_cases["published"].get_absolute_url()
     assert published in pages, "the crawl must reach the published case"
-    assert "/cases/?per_page=1&page=2" in pages, "the crawl must follow the pagination"
+    next_pages = [url for url in pages if url.startswith("/cases/?per_page=1&") and "after=" in url]
+    assert next_pages, "the crawl must follow the pagination"
     for url, response in pages.items():
         assert CANARY not in shown_text(url, response), url
 

@@ -1,0 +1,90 @@
+import json
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from tracker.management.commands.benchmark import format_report, percentile, target_for
+
+
+def test_percentiles_pick_from_the_measured_values():
+    values = [float(value) for value in range(1, 101)]
+    assert percentile(values, 0.5) == 51.0
+    assert percentile(values, 0.95) == 95.0
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_listing_pages_have_targets_and_other_pages_do_not():
+    assert target_for("kind", "/cases/?kind=other") == 50
+    assert target_for("3 filters A", "/cases/?a=1&b=2&c=3") == 100
+    assert target_for("case detail", "/cases/1/") is None
+    assert target_for("home", "/") is None
+
+
+def test_the_report_marks_a_missed_target():
+    row = {"url": "/cases/", "status": 200, "queries": 5, "bytes": 2048, "gzip_bytes": 512}
+    result = {
+        "date": "2026-01-01T00:00:00+00:00",
+        "published_cases": 10,
+        "machine": {"cpus": 2, "memory": "4 GiB", "database": "PostgreSQL 15"},
+        "options": {"concurrency": 4, "workers": 2},
+        "urls": [
+            {**row, "name": "listing", "p50_ms": 10.0, "p95_ms": 20.0, "target_ms": 50},
+            {**row, "name": "outlet", "p50_ms": 40.0, "p95_ms": 60.0, "target_ms": 50},
+        ],
+        "throughput": {
+            "uncached": {"trivial_rps": 100.0, "listing_rps": 20.0, "ratio": 0.2},
+            "cached": {"trivial_rps": 100.0, "listing_rps": 60.0, "ratio": 0.6},
+        },
+        "css_gzip_bytes": 1000,
+        "listing_html_and_css_gzip_bytes": 1512,
+    }
+    report = format_report(result)
+    assert "| listing" in report and "≤50 ✓" in report
+    assert "| outlet" in report and "≤50 ✗" in report
+    assert "20% of the trivial view's 100.0 req/s" in report
+
+
+def free_port(ports=range(8335, 8340)):
+    """The first free port of the range the project's test servers use."""
+    for port in ports:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {ports}")
+
+
+@pytest.fixture
+def committed_cases(django_db_setup, django_db_blocker):
+    """Cases the server process can see: committed, and removed afterwards."""
+    with django_db_blocker.unblock():
+        call_command("generate_cases", 120, verbosity=0)
+        yield
+        call_command("generate_cases", delete=True, verbosity=0)
+
+
+@pytest.mark.postgres
+def test_it_measures_every_page_through_a_real_server(committed_cases, tmp_path, capsys):
+    output = tmp_path / "benchmark.json"
+    call_command(
+        "benchmark",
+        port=free_port(),
+        workers=1,
+        requests=2,
+        warmup=1,
+        duration=0.3,
+        concurrency=1,
+        json_file=str(output),
+    )
+    result = json.loads(output.read_text())
+    names = [row["name"] for row in result["urls"]]
+    assert {"home", "listing", "outlet", "search ru", "search en", "case detail"} <= set(names)
+    assert all(row["status"] == 200 for row in result["urls"])
+    listing_rows = [row for row in result["urls"] if row["url"].startswith("/cases/?")]
+    assert all(0 < row["queries"] <= 6 for row in listing_rows)
+    assert all(row["p50_ms"] >= row["cpu_p50_ms"] > 0 for row in listing_rows)
+    assert result["throughput"]["uncached"]["trivial_rps"] > 0
+    assert "| listing" in capsys.readouterr().out

@@ -1,0 +1,64 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from tests.helpers import listed_titles
+from tracker.models import Case, CaseEvent, CaseOutcome, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_adds_published_synthetic_cases_with_sources_outcomes_and_events(client):
+    call_command("generate_cases", 60, verbosity=0)
+    cases = Case.objects.filter(is_synthetic=True)
+    assert cases.count() == 60
+    assert set(cases.values_list("status", flat=True)) == {Case.Status.PUBLISHED}
+    for case in cases.prefetch_related("sources", "outcome_rows", "events"):
+        assert 1 <= len(case.sources.all()) <= 3
+        assert 1 <= len(case.outcome_rows.all()) <= 3
+        assert len(case.events.all()) <= 4
+        assert all(s.url.startswith("https://example.org/synthetic/") for s in case.sources.all())
+    assert len(listed_titles(client.get(reverse("tracker:case_list")))) == 25
+
+
+def test_the_cases_vary_like_real_ones():
+    call_command("generate_cases", 300, verbosity=0)
+    cases = Case.objects.filter(is_synthetic=True)
+    assert cases.values("force").distinct().count() >= 8
+    assert cases.values("refusal_kind").distinct().count() == len(Case.RefusalKind.values)
+    assert cases.values("home_region").distinct().count() >= 50
+    years = {
+        date.year for date in cases.exclude(event_date=None).values_list("event_date", flat=True)
+    }
+    assert {2022, 2023, 2024, 2025} <= years
+    summaries = list(cases.values_list("summary", flat=True))
+    assert any("отказались" in summary for summary in summaries)
+    assert any("refused" in summary for summary in summaries)
+    assert CaseEvent.objects.filter(case__in=cases).exists()
+
+
+def test_a_cached_listing_shows_the_new_cases(client):
+    client.get(reverse("tracker:case_list"))
+    call_command("generate_cases", 3, verbosity=0)
+    assert len(listed_titles(client.get(reverse("tracker:case_list")))) == 3
+
+
+def test_delete_removes_the_synthetic_cases_and_nothing_else(published_case):
+    call_command("generate_cases", 20, verbosity=0)
+    call_command("generate_cases", delete=True, verbosity=0)
+    assert list(Case.objects.all()) == [published_case]
+    assert Source.objects.filter(case=published_case).exists()
+    assert CaseOutcome.objects.count() == published_case.outcome_rows.count()
+
+
+def test_a_dry_run_deletes_nothing(capsys):
+    call_command("generate_cases", 5, verbosity=0)
+    call_command("generate_cases", delete=True, dry_run=True)
+    assert "Would delete 5 synthetic cases" in capsys.readouterr().out
+    assert Case.objects.filter(is_synthetic=True).count() == 5
+
+
+def test_it_asks_for_a_number():
+    with pytest.raises(CommandError) as error:
+        call_command("generate_cases", verbosity=0)
+    assert "how many" in str(error.value)

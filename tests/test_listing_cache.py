@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import make_case
+from tests.helpers import listed_titles
+from tracker.models import CaseOutcome, Source
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("tracker:case_list")
+HOME_URL = reverse("tracker:home")
+
+
+@pytest.mark.parametrize("url", [LIST_URL, HOME_URL])
+def test_an_anonymous_reader_gets_the_cached_content_without_queries(
+    client, published_case, django_assert_num_queries, url
+):
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert published_case.title in second.content.decode()
+    assert listed_titles(second) == listed_titles(first)
+
+
+@pytest.mark.parametrize("url", [LIST_URL, HOME_URL])
+def test_a_newly_published_case_shows_at_once(client, published_case, url):
+    client.get(url)
+    new = make_case(title="Newly published case")
+    assert new.title in client.get(url).content.decode()
+
+
+def test_an_edited_case_shows_the_edit_at_once(client, published_case):
+    client.get(LIST_URL)
+    published_case.title = "Corrected title"
+    published_case.save()
+    assert listed_titles(client.get(LIST_URL)) == ["Corrected title"]
+
+
+def test_an_unpublished_case_disappears_at_once(client, published_case):
+    client.get(LIST_URL)
+    published_case.status = published_case.Status.DRAFT
+    published_case.save()
+    assert listed_titles(client.get(LIST_URL)) == []
+
+
+def test_a_change_to_what_a_case_shows_invalidates_it(client, published_case):
+    client.get(LIST_URL, {"outcome": "criminal_case"})
+    CaseOutcome.objects.create(case=published_case, outcome="criminal_case")
+    assert listed_titles(client.get(LIST_URL, {"outcome": "criminal_case"})) == [
+        published_case.title
+    ]
+    client.get(LIST_URL, {"outlet": "Verstka"})
+    Source.objects.create(case=published_case, outlet="Verstka")
+    assert listed_titles(client.get(LIST_URL, {"outlet": "Verstka"})) == [published_case.title]
+
+
+def test_logged_in_users_always_get_a_fresh_page(client, published_case):
+    user = get_user_model().objects.create_user("reader", password="long enough password")
+    client.force_login(user)
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST_URL)
+    assert any("tracker_case" in query["sql"] for query in captured.captured_queries)
+
+
+def test_no_reader_gets_another_readers_csrf_token(published_case):
+    Client().get(LIST_URL)  # fills the cache
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(LIST_URL)
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = reader.post(
+        reverse("set_language"), {"language": "ru", "next": LIST_URL, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_each_language_is_cached_apart(client, published_case):
+    english = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    russian = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="en">' in english
+    assert '<html lang="ru">' in russian
+    assert 'lang="ru"' in russian.split("<main")[0]
+
+
+def test_caching_can_be_turned_off(client, published_case, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST_URL)
+    assert captured.captured_queries
+
+
+def test_a_renamed_region_shows_in_the_filter_form_at_once(client, region):
+    client.get(LIST_URL)
+    region.name_en = "Renamed republic"
+    region.save()
+    assert "Renamed republic" in client.get(LIST_URL).content.decode()

@@ -1,0 +1,373 @@
+import datetime
+import gzip
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from tracker.models import Case, Region
+
+HOST = "127.0.0.1"
+TIMING_RE = re.compile(r"app;dur=([\d.]+), cpu;dur=([\d.]+), sql;dur=([\d.]+);desc=\"(\d+)\"")
+LISTING_TARGET_MS = 50
+COMBINED_TARGET_MS = 100
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the public pages through a real server: starts gunicorn on 127.0.0.1 "
+        "against the current database, requests a fixed set of URLs, and prints p50/p95 "
+        "server time, SQL queries, response size (raw and gzip) and the throughput of "
+        "/cases/ relative to a trivial view on the same server. Meant for a database "
+        "filled by `generate_cases 1000000`; see README, Performance."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8330)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+        parser.add_argument("--requests", type=int, default=40, help="Timed requests per URL.")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per URL.")
+        parser.add_argument(
+            "--duration", type=float, default=10.0, help="Seconds per throughput run."
+        )
+        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument("--json", dest="json_file", help="Also write the results here.")
+
+    def handle(self, *args, **options):
+        urls = benchmark_urls()
+        started = datetime.datetime.now(datetime.UTC)
+        with tempfile.TemporaryDirectory() as static_root:
+            env = server_environment(static_root)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                env=env,
+                check=True,
+                cwd=settings.BASE_DIR,
+            )
+            with running_server(env, options, cache_seconds=0, stderr=self.stderr) as base:
+                rows = [measure(base, name, url, options) for name, url in urls]
+                # /stats/ belongs to the set only where the site has it.
+                rows = [row for row in rows if row["status"] != 404]
+                uncached = throughput_pair(base, "/cases/", options)
+            with running_server(env, options, cache_seconds=60, stderr=self.stderr) as base:
+                cached_rows = [
+                    measure(base, f"{name} (cached)", url, options)
+                    for name, url in urls
+                    if url in ("/", "/cases/")
+                ]
+                cached = throughput_pair(base, "/cases/", options)
+                css = fetch(base, static_css_url(base))
+        listing = next(row for row in rows if row["url"] == "/cases/")
+        result = {
+            "date": started.isoformat(timespec="seconds"),
+            "machine": machine(),
+            "published_cases": Case.objects.public().count(),
+            "options": {k: options[k] for k in ("workers", "requests", "duration", "concurrency")},
+            "urls": rows + cached_rows,
+            "throughput": {"uncached": uncached, "cached": cached},
+            "css_gzip_bytes": len(gzip.compress(css.body)),
+            "listing_html_and_css_gzip_bytes": listing["gzip_bytes"] + len(gzip.compress(css.body)),
+        }
+        self.stdout.write(format_report(result))
+        if options["json_file"]:
+            Path(options["json_file"]).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def benchmark_urls():
+    """The fixed URL set: home, the listing alone, each filter alone, combinations,
+    searches in both languages, a deep page, a detail page and /stats/."""
+    public = Case.objects.public()
+    region = Region.objects.filter(code="RU-KB").first() or Region.objects.order_by("pk").first()
+    case = public.order_by("-published_at", "-id").first()
+    if case is None or region is None:
+        raise CommandError("No published cases: run `manage.py generate_cases 1000000` first.")
+    # Page 2,000 at a million cases; on a smaller database, a page halfway through.
+    deep = min(2000, max(2, public.count() // 50))
+    combined_region = "RU-MOW" if Region.objects.filter(code="RU-MOW").exists() else region.code
+    urls = [
+        ("home", "/"),
+        ("listing", "/cases/"),
+        ("100 per page", "/cases/?per_page=100"),
+        ("from date", "/cases/?date_from=2026-01-01"),
+        ("until date", "/cases/?date_to=2022-03-31"),
+        ("region", f"/cases/?region={region.code}"),
+        ("force", "/cases/?force=army_navy"),
+        ("force group", "/cases/?force=rosgvardia"),
+        ("service status", "/cases/?service_status=officer"),
+        ("kind", "/cases/?kind=self_injury"),
+        ("outcome", "/cases/?outcome=court_partly_granted"),
+        ("confidence", "/cases/?confidence=unconfirmed"),
+        ("people", "/cases/?people=50"),
+        ("outlet", "/cases/?outlet=Kyiv+Independent"),
+        ("sort: oldest", "/cases/?sort=event_date"),
+        ("sort: people", "/cases/?sort=-people"),
+        ("sort: published", "/cases/?sort=-published"),
+        ("3 filters A", f"/cases/?region={combined_region}&kind=left_unit&outcome=dismissed"),
+        ("3 filters B", "/cases/?force=army&date_from=2024-01-01&confidence=confirmed"),
+        ("3 filters C", "/cases/?q=Гомель&service_status=mobilised&outcome=criminal_case"),
+        ("search ru", "/cases/?q=Гомель"),
+        ("search ru, common", "/cases/?q=контрактники"),
+        ("search ru, prefix", "/cases/?q=десантн"),
+        ("search en", "/cases/?q=airborne"),
+        ("search en, rare", "/cases/?q=military+unit+3723"),
+        (f"page {deep:,}", f"/cases/?page={deep}"),
+        (f"page {deep:,} by link", f"KEYSET:/cases/?page={deep - 1}"),
+        ("case detail", case.get_absolute_url()),
+        ("stats", "/stats/"),
+    ]
+    return [(name, urllib.parse.quote(url, safe="/?=&+:%")) for name, url in urls]
+
+
+def server_environment(static_root):
+    database = connection.settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{database['NAME']}"
+    else:
+        database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+            **{key: database[key] or "" for key in ("USER", "HOST", "PORT", "NAME")}
+        )
+        if database.get("PASSWORD"):
+            database_url = database_url.replace("@", f":{database['PASSWORD']}@", 1)
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings_benchmark",
+        "DJANGO_DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "CONTACT_ENCRYPTION_KEYS": ",".join(settings.CONTACT_ENCRYPTION_KEYS),
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": static_root,
+        "ALLOWED_HOSTS": HOST,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@contextmanager
+def running_server(env, options, *, cache_seconds, stderr):
+    """gunicorn on 127.0.0.1:port for the duration of the block; stopped afterwards."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tracker.wsgi:application",
+        "-c",
+        "python:tracker.gunicorn",
+        "--bind",
+        f"{HOST}:{options['port']}",
+        "--workers",
+        str(options["workers"]),
+        "--access-logfile",
+        "/dev/null",
+        "--log-level",
+        "warning",
+    ]
+    server_env = {**env, "PUBLIC_PAGE_CACHE_SECONDS": str(cache_seconds)}
+    server = subprocess.Popen(command, env=server_env, cwd=settings.BASE_DIR)  # noqa: S603
+    base = f"{HOST}:{options['port']}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if fetch(base, "/_benchmark/trivial/").status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise CommandError(f"The server on {base} did not start.")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+class Response:
+    def __init__(self, status, headers, body, seconds):
+        self.status, self.headers, self.body, self.seconds = status, headers, body, seconds
+
+    def timing(self):
+        """(server ms, worker CPU ms, SQL ms, queries) from the Server-Timing header."""
+        match = TIMING_RE.search(self.headers.get("Server-Timing", ""))
+        if not match:
+            return None, None, None, None
+        return float(match[1]), float(match[2]), float(match[3]), int(match[4])
+
+
+def fetch(base, url):
+    host, port = base.split(":")
+    connection_ = http.client.HTTPConnection(host, int(port), timeout=60)
+    started = time.perf_counter()
+    try:
+        connection_.request("GET", url, headers={"Accept-Language": "en"})
+        response = connection_.getresponse()
+        body = response.read()
+    finally:
+        connection_.close()
+    return Response(
+        response.status, dict(response.getheaders()), body, time.perf_counter() - started
+    )
+
+
+def resolve(base, url):
+    """`KEYSET:<url>`: the "next" link of that page, i.e. the following page reached the
+    way a reader reaches it."""
+    if not url.startswith("KEYSET:"):
+        return url
+    page = fetch(base, url.removeprefix("KEYSET:")).body.decode()
+    match = re.search(r'<a rel="next" href="([^"]*)"', page)
+    if not match:
+        raise CommandError(f"No next link on {url}")
+    return "/cases/" + match[1].replace("&amp;", "&")
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(base, name, url, options):
+    url = resolve(base, url)
+    for _ in range(options["warmup"]):
+        fetch(base, url)
+    responses = [fetch(base, url) for _ in range(options["requests"])]
+    last = responses[-1]
+    timings = [response.timing() for response in responses if response.timing()[0] is not None]
+    server_ms = [ms for ms, _cpu, _sql, _queries in timings] or [0.0]
+    cpu_ms = [cpu for _ms, cpu, _sql, _queries in timings] or [0.0]
+    sql_ms = [sql for _ms, _cpu, sql, _queries in timings] or [0.0]
+    return {
+        "name": name,
+        "url": url,
+        "status": last.status,
+        "p50_ms": round(percentile(server_ms, 0.5), 2),
+        "p95_ms": round(percentile(server_ms, 0.95), 2),
+        "cpu_p50_ms": round(percentile(cpu_ms, 0.5), 2),
+        "sql_p50_ms": round(percentile(sql_ms, 0.5), 2),
+        "client_p50_ms": round(statistics.median(r.seconds for r in responses) * 1000, 2),
+        "queries": max((queries for _ms, _cpu, _sql, queries in timings), default=0),
+        "bytes": len(last.body),
+        "gzip_bytes": len(gzip.compress(last.body)),
+        "target_ms": target_for(name, url),
+    }
+
+
+def target_for(name, url):
+    if not url.startswith("/cases/?") and url != "/cases/":
+        return None
+    return COMBINED_TARGET_MS if name.startswith("3 filters") else LISTING_TARGET_MS
+
+
+def throughput(base, url, options):
+    """Requests per second with `concurrency` clients for `duration` seconds."""
+    done = []
+    stop = time.monotonic() + options["duration"]
+
+    def client():
+        count = 0
+        while time.monotonic() < stop:
+            fetch(base, url)
+            count += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=client) for _ in range(options["concurrency"])]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def throughput_pair(base, url, options):
+    trivial = throughput(base, "/_benchmark/trivial/", options)
+    page = throughput(base, url, options)
+    return {
+        "trivial_rps": round(trivial, 1),
+        "listing_rps": round(page, 1),
+        "ratio": round(page / trivial, 3),
+    }
+
+
+def static_css_url(base):
+    page = fetch(base, "/cases/").body.decode()
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"', page)[1]
+
+
+def machine():
+    memory = None
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f"{pages / 2**30:.0f} GiB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version()"
+            if connection.vendor == "postgresql"
+            else "SELECT 'SQLite ' || sqlite_version()"
+        )
+        database = cursor.fetchone()[0].split(" on ")[0]
+    return {
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "platform": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "database": database,
+    }
+
+
+def format_report(result):
+    lines = [
+        f"Benchmark {result['date']} · {result['published_cases']:,} published cases · "
+        f"{result['machine']['cpus']} CPUs, {result['machine']['memory']} · "
+        f"{result['machine']['database']}",
+        "",
+        f"| {'page':<24} | p50 ms | p95 ms | target | CPU ms | SQL ms | queries | KB | KB gzip |",
+        f"| {'-' * 24} | -----: | -----: | -----: | -----: | -----: | ------: | ---: | ------: |",
+    ]
+    for row in result["urls"]:
+        target = row["target_ms"]
+        verdict = (
+            ""
+            if target is None
+            else (f"≤{target} ✓" if row["p95_ms"] <= target else f"≤{target} ✗")
+        )
+        status = "" if row["status"] == 200 else f" [{row['status']}]"
+        lines.append(
+            f"| {row['name'] + status:<24} | {row['p50_ms']:>6.1f} | {row['p95_ms']:>6.1f} | "
+            f"{verdict:>6} | {row.get('cpu_p50_ms', 0):>6.1f} | {row.get('sql_p50_ms', 0):>6.1f} | "
+            f"{row['queries']:>7} | {row['bytes'] / 1024:>4.1f} | "
+            f"{row['gzip_bytes'] / 1024:>7.1f} |"
+        )
+    uncached, cached = result["throughput"]["uncached"], result["throughput"]["cached"]
+    lines += [
+        "p50/p95: server time of the Django stack (wall clock); CPU: p50 of the worker's CPU",
+        "time; SQL: p50 of the time spent in the database.",
+        "",
+        f"Throughput of /cases/ ({result['options']['concurrency']} clients, "
+        f"{result['options']['workers']} workers): "
+        f"{uncached['listing_rps']} req/s uncached = {uncached['ratio']:.0%} of the trivial "
+        f"view's {uncached['trivial_rps']} req/s; "
+        f"{cached['listing_rps']} req/s cached = {cached['ratio']:.0%} of "
+        f"{cached['trivial_rps']} req/s.",
+        f"Listing HTML + CSS, gzip: {result['listing_html_and_css_gzip_bytes'] / 1024:.1f} KB "
+        f"(CSS {result['css_gzip_bytes'] / 1024:.1f} KB).",
+    ]
+    return "\n".join(lines) + "\n"
