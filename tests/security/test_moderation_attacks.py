@@ -424,3 +424,33 @@ def test_the_status_page_with_a_wrong_code_shows_nothing_of_any_report(client, s
     response = client.post(reverse("submissions:status"), {"code": "K7QF-M2XD-9RTA-W4HE-P6NC"})
 
     assert CANARY not in response.content.decode()
+
+
+# --- approving a draft that changed -------------------------------------------------------
+
+
+def test_an_approval_of_a_draft_edited_since_the_page_was_loaded_is_refused_and_says_so(
+    region, moderator, other_moderator, settings
+):
+    import re
+
+    settings.MODERATION_FOUR_EYES = True
+    report = make_submission(
+        home_region=region,
+        sources=[{"url": "https://example.org/a", "outlet": "A", "verified": True}],
+    )
+    case_data = {"title": "Draft", "summary": "S.", "refusal_kind": "refused_deploy"}
+    case = services.publish(report, moderator=moderator, case_data={**case_data, "outcomes": []})
+    approver = Client()
+    log_in(approver, other_moderator)
+    page = approver.get(reverse("moderation:review", args=[report.pk])).content.decode()
+    seen = re.search(r'name="case_version" value="([^"]+)"', page).group(1)
+    services.edit_case(case, moderator=moderator, changes={"title": "Changed after reading"})
+
+    response = approver.post(
+        reverse("moderation:approve", args=[report.pk]), {"case_version": seen}, follow=True
+    )
+
+    assert "was edited since you read it" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT
