@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -107,6 +107,7 @@ def _safe_next(request):
 
 
 @sensitive_post_parameters("password", "otp_token")
+@require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @never_cache
 def login(request):
@@ -128,6 +129,7 @@ def logout(request):
 
 
 @sensitive_post_parameters("otp_token")
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @login_required
 def enrol(request):

@@ -260,9 +260,18 @@ def publish(submission, *, moderator, case_data):
     return case
 
 
+def draft_version(case):
+    """What the approving moderator saw of the draft (the review screen sends it back)."""
+    return case.updated_at.isoformat()
+
+
 @transaction.atomic
-def approve_publication(submission, *, moderator):
-    """The four-eyes rule's second moderator: publishes the draft case."""
+def approve_publication(submission, *, moderator, seen_version=None):
+    """The four-eyes rule's second moderator: publishes the draft case.
+
+    `seen_version` is the draft_version() the moderator read; if the draft was edited
+    since, nothing is published: they approve what they read or nothing.
+    """
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     approval = (
         PublicationApproval.objects.select_for_update()
@@ -273,11 +282,17 @@ def approve_publication(submission, *, moderator):
         raise Conflict(_("There is no publication waiting for approval; nothing was changed."))
     if approval.requested_by_id == moderator.pk:
         raise ModerationError(_("Another moderator has to approve your publication."))
+    # Locked, so an edit of the draft either lands before (and is seen here) or waits.
+    case = Case.objects.select_for_update().get(pk=approval.case_id)
+    if seen_version is not None and seen_version != draft_version(case):
+        raise Conflict(
+            _("Case #%(id)s was edited since you read it; read it again before approving.")
+            % {"id": case.pk}
+        )
     now = timezone.now()
     approval.approved_by = moderator
     approval.approved_at = now
     approval.save()
-    case = approval.case
     case.status = Case.Status.PUBLISHED
     case.published_at = now
     case.save()

@@ -10,7 +10,7 @@ from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import formtoken, ratelimit, services
 from .forms import AnswerForm, ReceiptCodeForm, SourceFormSet, SubmissionForm, WithdrawForm
@@ -19,6 +19,7 @@ from .status import status_in_plain_words
 VISIBLE_SOURCE_ROWS = 2
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def submit(request):
     data = request.POST if request.method == "POST" else None
@@ -50,6 +51,7 @@ def submit(request):
     return render(request, "submissions/receipt.html", {"code": code})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def status(request):
     if request.method != "POST":

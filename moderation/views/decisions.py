@@ -44,7 +44,8 @@ def publish(request, pk):
 @require_POST
 def approve(request, pk):
     submission = load_submission(pk)
-    case, ok = acted(request, submission, services.approve_publication)
+    seen = request.POST.get("case_version") or None
+    case, ok = acted(request, submission, services.approve_publication, seen_version=seen)
     if ok:
         return _to_queue(request, _("Approved: case #%(id)s is published.") % {"id": case.pk})
     return redirect("moderation:review", pk=pk)

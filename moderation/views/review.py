@@ -22,6 +22,7 @@ def render_review(request, submission, *, status=200, **forms):
     """The review screen; a view whose form did not validate passes it here bound."""
     sources = list(submission.sources.select_related("verified_by"))
     cases, others = possible_duplicates(submission)
+    approval = getattr(submission, "publication_approval", None)
     context = {
         "submission": submission,
         "sources": [
@@ -34,7 +35,8 @@ def render_review(request, submission, *, status=200, **forms):
         "duplicate_cases": cases,
         "duplicate_submissions": others,
         "audit_events": submission.audit_events.select_related("case"),
-        "approval": getattr(submission, "publication_approval", None),
+        "approval": approval,
+        "approval_case_version": services.draft_version(approval.case) if approval else "",
         "ask_form": forms.get("ask_form") or AskForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_view_contact": request.user.has_perm("moderation.view_contact"),

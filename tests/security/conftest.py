@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -95,3 +96,34 @@ def inline_code(content):
     finder.feed(content)
     finder.close()
     return finder.found
+
+
+# --- every URL of the site ---------------------------------------------------------------
+
+ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
+
+
+def site_urls(object_id=1):
+    """Every URL route of the site as (name, path), each parameter filled in with
+    `object_id`; read from the URLconf, so a view added later is covered too. The admin's
+    two regular-expression routes (an app's index, the catch-all) are left out."""
+    from django.urls import URLResolver, get_resolver
+    from django.urls.resolvers import RoutePattern
+
+    urls = []
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if not isinstance(pattern.pattern, RoutePattern):
+                continue
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                walk(pattern.url_patterns, route, inner)
+                continue
+            path = "/" + ROUTE_PARAMETER.sub(str(object_id), route)
+            name = ":".join(filter(None, [namespace, pattern.name])) if pattern.name else path
+            urls.append((name, path))
+
+    walk(get_resolver().url_patterns, "", "")
+    return urls
