@@ -202,3 +202,12 @@ def test_regions_are_offered_in_the_readers_language_and_order(client):
     names = choices[1:]
     assert "Кемеровская область" in names
     assert names == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [({}, "-event_date"), ({"force": "army"}, "-event_date"), ({"q": "x"}, "relevance")],
+)
+def test_the_sort_select_shows_the_order_in_use(client, published_case, params, shown):
+    content = client.get(reverse("tracker:case_list"), params).content.decode()
+    assert f'<option value="{shown}" selected>' in content

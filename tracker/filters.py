@@ -125,6 +125,15 @@ class CaseFilter(django_filters.FilterSet):
         # Renders the selects fast: the form is drawn on every listing request.
         form = FilterForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        # The sort select shows the order actually used: ranked for a search, newest
+        # refusal first otherwise (not whichever option happens to come first).
+        if data is not None and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "relevance" if data.get("q") else DEFAULT_SORT
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["sort"].initial = DEFAULT_SORT
+
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)
 
