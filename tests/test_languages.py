@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import make_case
+from tracker import pagination
 from tracker.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,22 @@ def test_people_counts_take_the_russian_plural_their_qualifier_needs(
     assert f"· {russian}\n" in page_text(response)
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "more than 5 cases"), ("ru", "более 5 случаев"), ("uk", "понад 5 випадків")],
+)
+def test_a_count_past_the_cap_reads_naturally_in_each_language(
+    client, monkeypatch, language, heading
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    for _number in range(6):
+        make_case(people_count=3)
+
+    response = by_browser(client, language).get("/cases/", {"people": 1})
+
+    assert heading in page_text(response)
+
+
 def test_the_case_page_says_case_texts_are_not_translated(client, omon_case):
     response = by_browser(client, "ru").get(omon_case.get_absolute_url())
 
@@ -224,3 +241,14 @@ def test_the_links_on_a_page_are_the_same_in_every_language(client, omon_case):
 @pytest.mark.parametrize("language", ["ru", "uk", "en"])
 def test_there_is_no_language_prefix_in_addresses(client, language):
     assert client.get(f"/{language}/cases/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "site_name"), [("ru", "Реестр отказов"), ("uk", "Реєстр відмов")]
+)
+def test_the_feed_names_the_site_in_the_reader_s_language(client, omon_case, language, site_name):
+    response = by_browser(client, language).get("/cases/feed/")
+
+    text = page_text(response)
+    assert f"<title>{site_name}: " in text
+    assert f"<author><name>{site_name}</name></author>" in text

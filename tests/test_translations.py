@@ -51,7 +51,7 @@ def test_compile_translations_writes_mo_files_gettext_can_read(locale_copy):
             translations = gettext.GNUTranslations(compiled)
         assert translations.gettext("Report a case") != "Report a case"
     russian = gettext.translation("django", locale_copy, languages=["ru"])
-    assert russian.ngettext("%(number)s case", "%(number)s cases", 3) == "%(number)s случая"
+    assert russian.ngettext("%(total)s case", "%(total)s cases", 3) == "%(total)s случая"
 
 
 def test_check_translations_fails_on_an_untranslated_entry(locale_copy):

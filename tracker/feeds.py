@@ -17,12 +17,14 @@ FEED_SIZE = 50
 
 class CaseFeed(Feed):
     feed_type = Atom1Feed
-    author_name = "Refusal Tracker"
 
     def __init__(self, case_filter, query_string):
         super().__init__()
         self.case_filter = case_filter
         self.query = f"?{query_string}" if query_string else ""
+
+    def author_name(self):
+        return _("Refusal Tracker")
 
     def title(self):
         if self.query:
