@@ -58,15 +58,14 @@ def free_port(ports=range(8335, 8340)):
 
 
 @pytest.fixture
-def committed_cases(django_db_setup, django_db_blocker):
-    """Cases the server process can see: committed, and removed afterwards."""
-    with django_db_blocker.unblock():
-        call_command("generate_cases", 120, verbosity=0)
-        yield
-        call_command("generate_cases", delete=True, verbosity=0)
+def committed_cases(transactional_db):
+    """Cases the server process can see: committed (a transactional test), and flushed
+    afterwards, with the data migrations' rows restored (serialized_rollback)."""
+    call_command("generate_cases", 120, verbosity=0)
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_measures_every_page_through_a_real_server(committed_cases, tmp_path, capsys):
     output = tmp_path / "benchmark.json"
     call_command(

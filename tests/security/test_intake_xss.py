@@ -84,7 +84,9 @@ def published(sent, template, moderator):
     case_data = {
         **initial_case_data(sent),
         "home_region": None,
-        "title": template.format(TITLE),
+        # A plain word beside the payload: PostgreSQL's full-text parser skips markup, so a
+        # search finds the case by this word on both databases.
+        "title": f"{template.format(TITLE)} refusal",
     }
     return services.publish(sent, moderator=moderator, case_data=case_data)
 
@@ -148,7 +150,7 @@ def test_the_public_case_page_shows_the_published_texts_as_text(client, publishe
     assert_shown_as_text(response.content.decode(), template.format(TITLE), *texts, LINK)
 
 
-@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=alert"])
+@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=refusal"])
 def test_the_home_page_and_listing_show_the_title_as_text(client, published, template, url):
     response = client.get(url)
 

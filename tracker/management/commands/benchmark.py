@@ -151,6 +151,8 @@ def server_environment(static_root):
         "DATABASE_URL": database_url,
         "STATIC_ROOT": static_root,
         "ALLOWED_HOSTS": HOST,
+        # Plain http on the loopback: no redirect to https.
+        "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
     }
 
