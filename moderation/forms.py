@@ -120,6 +120,23 @@ class CaseForm(forms.ModelForm):
             ),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        # The same rules as the database constraints on Case, said in words a moderator can
+        # act on (a violated constraint would only name itself).
+        unknown = Case.PeopleQualifier.UNKNOWN
+        count, qualifier = cleaned.get("people_count"), cleaned.get("people_qualifier")
+        if count is not None and qualifier == unknown:
+            self.add_error(
+                "people_qualifier",
+                _("Say how exact the number of people is, or leave the number empty."),
+            )
+        elif count is None and qualifier and qualifier != unknown:
+            self.add_error(
+                "people_qualifier", _("Without a number of people, choose “unknown” here.")
+            )
+        return cleaned
+
     def case_data(self):
         return {**self.cleaned_data}
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import CaseOutcome, DatePrecision, Region
+from tracker.models import Case, CaseOutcome, DatePrecision, Region
 
 from . import formtoken, uploads
 from .models import Submission
@@ -264,6 +264,14 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
                 cleaned["event_date_precision"] = DatePrecision.DAY
         else:
             cleaned["event_date_precision"] = DatePrecision.UNKNOWN
+        # As with the date: a number given without saying how exact counts as approximate,
+        # and a qualifier without a number means nothing. A case needs the two to agree.
+        unknown = Case.PeopleQualifier.UNKNOWN
+        if cleaned.get("people_count"):
+            if cleaned.get("people_qualifier") == unknown:
+                cleaned["people_qualifier"] = Case.PeopleQualifier.ABOUT
+        else:
+            cleaned["people_qualifier"] = unknown
         return cleaned
 
     def submission_fields(self):

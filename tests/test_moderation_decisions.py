@@ -94,6 +94,15 @@ def test_publishing_needs_at_least_one_verified_source(moderator_client, new_sub
     assert not Case.objects.exists()
 
 
+def test_a_number_of_people_needs_a_known_qualifier_to_publish(moderator_client, region):
+    submission = make_submission(home_region=region, sources=TWO_INDEPENDENT)
+
+    response = publish(moderator_client, submission, case_form(region, people_qualifier="unknown"))
+
+    assert "Say how exact the number of people is" in response.content.decode()
+    assert not Case.objects.exists()
+
+
 @pytest.mark.parametrize(
     "sources, expected",
     [

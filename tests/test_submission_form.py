@@ -99,6 +99,18 @@ def test_a_date_without_a_precision_counts_as_an_exact_day(client):
     assert Submission.objects.get().event_date_precision == "day"
 
 
+def test_a_number_of_people_without_a_qualifier_counts_as_approximate(client):
+    client.post(SUBMIT, submission_form_data(people_count="12", people_qualifier="unknown"))
+    assert Submission.objects.get().people_qualifier == "about"
+
+
+def test_a_qualifier_without_a_number_of_people_is_dropped(client):
+    client.post(SUBMIT, submission_form_data(people_count="", people_qualifier="at_least"))
+    submission = Submission.objects.get()
+    assert submission.people_count is None
+    assert submission.people_qualifier == "unknown"
+
+
 @pytest.mark.parametrize("path", [SUBMIT, "/submit/status/"])
 def test_every_form_on_the_public_intake_pages_is_posted_so_nothing_lands_in_a_url(client, path):
     html = client.get(path).content.decode()

@@ -379,8 +379,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# A reader who follows a source link must not tell the outlet where they came from.
-SECURE_REFERRER_POLICY = "no-referrer"
+# A reader who follows a source link must not tell the outlet where they came from. Not
+# "no-referrer": under it browsers send `Origin: null` with every form POST, and Django's
+# CSRF check then refuses every report, login and moderation action.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Permissions-Policy (camera, microphone, geolocation, … all off) is set by
 # tracker.security.PermissionsPolicyMiddleware.

@@ -7,7 +7,9 @@ Screenshots go to artifacts/e2e/ (not committed). Without Chromium or Playwright
 are skipped with a message that says what to install.
 """
 
+import base64
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,7 +18,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 
@@ -101,6 +103,8 @@ class Server:
             env=self.env,
             input=input,
             capture_output=True,
+            # No controlling terminal: getpass() then reads `input` instead of a real terminal.
+            start_new_session=True,
             text=True,
             check=True,
         )
@@ -127,6 +131,11 @@ def server(tmp_path_factory):
         "HTTPS": "false",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
+        # A browser fills the form in well under the few seconds a person needs, and the
+        # suite sends more reports and looks up more codes than one person would in an hour.
+        "SUBMISSION_MIN_SECONDS": "0",
+        "SUBMISSIONS_PER_HOUR": "1000",
+        "RECEIPT_LOOKUPS_PER_HOUR": "1000",
     }
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_seeds"]):
         subprocess.run(
@@ -213,7 +222,8 @@ def screenshot(request):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, step):
-        name = f"{request.node.name}-{step}".replace("/", "_").replace("[", "-").rstrip("]")
+        test = request.node.name.replace("/", "_").replace("[", "-").rstrip("]")
+        name = f"{test}-{step}"
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
@@ -239,3 +249,68 @@ def run_axe(page):
         for violation in result["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+# --- Submission and moderation side -------------------------------------------------------
+
+RECEIPT_CODE = r"[A-Z0-9]{4}(?:-[A-Z0-9]{4}){4}"
+
+
+def translated(text, language):
+    """`text` as the app shows it in `language`, from the same catalogues: tests find fields
+    by their label as a reader sees it, which checks that the label is tied to its field."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+def photo_with_location(path):
+    """A small JPEG whose EXIF says where it was taken, as a phone camera writes it."""
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (120, 140, 90))
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)  # GPSInfo
+    gps.update({1: "N", 2: (50.0, 36.0, 0.0), 3: "E", 4: (36.0, 13.0, 0.0)})
+    exif[0x010F] = "ExampleCam"  # Make
+    image.save(path, "JPEG", exif=exif)
+    return path
+
+
+class Moderator:
+    def __init__(self, username, password, secret):
+        self.username = username
+        self.password = password
+        self.secret = secret
+
+    def code(self):
+        """The authenticator app's current code (RFC 6238, as django-otp checks it)."""
+        from django_otp.oath import totp
+
+        return f"{totp(self.secret):06d}"
+
+
+@pytest.fixture
+def make_moderator(server):
+    """Create a moderator with create_moderator, answering its password prompts, and keep
+    the TOTP secret it prints, as a moderator's authenticator app would."""
+
+    def make(username):
+        password = "e2e-" + uuid.uuid4().hex
+        result = server.manage("create_moderator", username, input=f"{password}\n{password}\n")
+        uri = re.search(r"otpauth://\S+", result.stdout).group(0)
+        secret = parse_qs(urlsplit(uri).query)["secret"][0]
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        return Moderator(username, password, key)
+
+    return make
+
+
+def log_in(page, server, moderator, *, with_code=True):
+    page.goto(server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(moderator.username)
+    page.get_by_label("Password").fill(moderator.password)
+    if with_code:
+        page.get_by_label("Code from your authenticator app").fill(moderator.code())
+    page.get_by_role("button", name="Log in").click()
