@@ -447,7 +447,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # At DEBUG it would log SQL with its parameters, which can hold submission text.
         "django.db.backends": {"level": "INFO"},
-        "tracker.requests": {"level": "INFO"},
+        # WARNING silences the per-request lines (the benchmark's server does).
+        "tracker.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
         "moderation": {"level": "INFO"},
     },
 }

@@ -154,6 +154,7 @@ def server_environment(static_root):
         # Plain http on the loopback: no redirect to https.
         "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
+        "REQUEST_LOG_LEVEL": "WARNING",
     }
 
 
