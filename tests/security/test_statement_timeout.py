@@ -1,5 +1,9 @@
 """One pathological query cannot hold a worker: PostgreSQL cancels long statements."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -31,3 +35,25 @@ def test_the_timeout_is_only_given_to_postgresql():
         assert "-c statement_timeout=5000" in options["options"]
     else:
         assert "options" not in options
+
+
+def test_management_commands_run_without_the_web_statement_timeout():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_STATEMENT_TIMEOUT_MS"}
+    env["DJANGO_DEBUG"] = "true"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASE_STATEMENT_TIMEOUT_MS)",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0"
+    # The web side (gunicorn imports tracker.wsgi, not manage.py) keeps the default.
+    assert settings.DATABASE_STATEMENT_TIMEOUT_MS == 5000
