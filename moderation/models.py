@@ -42,6 +42,10 @@ class AuditLogIsAppendOnly(Exception):
     pass
 
 
+# Shown as the actor of the submitter's own transitions.
+SUBMITTER_NAME = _("the submitter")
+
+
 class AuditEvent(models.Model):
     """Who did what, when, to which submission or case. Written by moderation/services.py."""
 
@@ -58,6 +62,10 @@ class AuditEvent(models.Model):
         REJECT = "reject", _("rejected")
         RETRACT = "retract", _("retracted the case")
         EDIT_CASE = "edit_case", _("edited the case")
+        # The submitter's own transitions (no account: actor is empty).
+        SUBMIT = "submit", _("report received")
+        ANSWER = "answer", _("submitter answered")
+        WITHDRAW = "withdraw", _("submitter withdrew the report")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -114,7 +122,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"
+        who = self.actor_name or SUBMITTER_NAME
+        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

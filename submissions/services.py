@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moderation.models import AuditEvent
+
 from . import formtoken, receipts
 from .crypto import encrypt_contact
 from .models import Attachment, Message, Submission, SubmissionSource, UsedFormToken
@@ -77,6 +79,7 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
                 SubmissionSource(submission=submission, **row) for row in sources
             )
             _store_files(submission, files, stored)
+            _record(AuditEvent.Action.SUBMIT, submission, files=len(files), sources=len(sources))
             # An expired token is refused by its signature; its row is no longer needed.
             expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
             UsedFormToken.objects.filter(used_at__lt=expired).delete()
@@ -116,6 +119,7 @@ def answer_question(submission, *, text, files):
                 submission=locked, author_kind=Message.Author.SUBMITTER, text=text
             )
             _store_files(locked, files, stored, message=message)
+            _record(AuditEvent.Action.ANSWER, locked, files=len(files))
             transaction.on_commit(lambda: notify_moderators_of_answer(locked), robust=True)
     except BaseException:
         _delete_files(stored)
@@ -132,7 +136,13 @@ def withdraw(submission):
         locked.status = Submission.Status.WITHDRAWN
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at", "updated_at"])
+        _record(AuditEvent.Action.WITHDRAW, locked)
     return locked
+
+
+def _record(action, submission, **details):
+    """The submitter's transition in the audit trail: no account, no text, no contact."""
+    AuditEvent.objects.create(action=action, actor=None, submission=submission, details=details)
 
 
 def _store_files(submission, files, stored, message=None):

@@ -146,3 +146,14 @@ def test_upload_limits_are_read_from_settings(client, settings):
     response = client.post(SUBMIT, submission_form_data(attachments=uploads))
     assert "at most 1 files" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_a_received_report_is_the_first_entry_of_its_audit_trail(client):
+    from moderation.models import AuditEvent
+
+    client.post(SUBMIT, submission_form_data())
+    submission = Submission.objects.get()
+    event = AuditEvent.objects.get(submission=submission)
+    assert event.action == AuditEvent.Action.SUBMIT
+    assert event.actor is None
+    assert event.details == {"files": 0, "sources": 1}

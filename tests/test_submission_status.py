@@ -228,3 +228,16 @@ def test_a_rejected_submission_says_why_in_plain_words(client):
 def test_answer_and_withdraw_only_accept_post(client):
     assert client.get("/submit/status/answer/").status_code == 405
     assert client.get("/submit/status/withdraw/").status_code == 405
+
+
+def test_the_submitters_own_transitions_are_in_the_audit_trail(client, settings):
+    from moderation.models import AuditEvent
+    from submissions import services
+
+    submission = make_submission(status=Submission.Status.NEEDS_INFO, questions=["When?"])
+    services.answer_question(submission, text="In March.", files=[])
+    services.withdraw(submission)
+    events = list(AuditEvent.objects.filter(submission=submission).order_by("at", "id"))
+    assert [event.action for event in events] == ["answer", "withdraw"]
+    assert all(event.actor is None and event.actor_name == "" for event in events)
+    assert "In March." not in str([event.details for event in events])
