@@ -98,3 +98,6 @@ def test_an_administrators_case_edit_in_the_admin_is_audited(admin_client, publi
     assert event.case == published_case
     assert event.actor_name == "administrator"
     assert event.details["via"] == "admin"
+    # The public page says the case was corrected, and what in general terms.
+    page = admin_client.get(published_case.get_absolute_url(), follow=True).content.decode()
+    assert "Corrected: title." in page

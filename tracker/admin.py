@@ -68,6 +68,29 @@ class CaseAdmin(admin.ModelAdmin):
     ]
     inlines = [CaseOutcomeInline, SourceInline, CaseEventInline, CaseCorrectionInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        case = form.instance
+        if not change or not case.is_public:
+            return
+        # A published case that changes says so on its page, as an edit through moderation
+        # does; an administrator who wrote a correction line themselves is not second-guessed.
+        if any(fs.model is CaseCorrection and fs.new_objects for fs in formsets):
+            return
+        changed = [
+            str(Case._meta.get_field(name).verbose_name)
+            for name in form.changed_data
+            if name in form.fields
+        ]
+        changed += [
+            str(fs.model._meta.verbose_name_plural)
+            for fs in formsets
+            if fs.model is not CaseCorrection and fs.has_changed()
+        ]
+        if changed:
+            note = _("Corrected: %(fields)s.") % {"fields": ", ".join(changed)}
+            CaseCorrection.objects.create(case=case, note=note[:300])
+
     def log_change(self, request, obj, message):
         # Moderators edit cases through moderation/services.py; an administrator's edit
         # here lands in the same audit trail.
