@@ -87,6 +87,14 @@ class RejectForm(forms.Form):
     )
 
 
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the moderator who prepared the draft; kept in the audit trail."),
+    )
+
+
 class RetractForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the case is withdrawn"),

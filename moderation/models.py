@@ -58,6 +58,7 @@ class AuditEvent(models.Model):
         PUBLISH = "publish", _("published as a new case")
         REQUEST_APPROVAL = "request_approval", _("asked a second moderator to approve")
         APPROVE = "approve", _("approved the publication")
+        DECLINE = "decline", _("sent the draft back")
         MERGE = "merge", _("merged into a case")
         REJECT = "reject", _("rejected")
         RETRACT = "retract", _("retracted the case")

@@ -303,6 +303,35 @@ def approve_publication(submission, *, moderator, seen_version=None):
 
 
 @transaction.atomic
+def decline_publication(submission, *, moderator, note):
+    """The four-eyes rule's other answer: the second moderator sends the draft back (or the
+    one who prepared it takes it back). The draft case, never public, is deleted; the
+    submission stays in review with the moderator who prepared it."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    approval = (
+        PublicationApproval.objects.select_for_update()
+        .filter(submission=locked, approved_at__isnull=True)
+        .first()
+    )
+    if approval is None:
+        raise Conflict(_("There is no publication waiting for approval; nothing was changed."))
+    case = Case.objects.select_for_update().get(pk=approval.case_id)
+    if case.status != Case.Status.DRAFT:
+        raise Conflict(
+            _("Case #%(id)s is no longer a draft; nothing was changed.") % {"id": case.pk}
+        )
+    draft_id = case.pk
+    locked.case = None
+    locked.save()
+    approval.delete()
+    case.delete()
+    record(
+        AuditEvent.Action.DECLINE, moderator=moderator, submission=locked, note=note, draft=draft_id
+    )
+    return locked
+
+
+@transaction.atomic
 def merge(submission, *, moderator, case, merge_data):
     """Add a submission's verified sources and new facts to an existing published case.
 

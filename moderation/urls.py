@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/reject/", views.reject, name="reject"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/retract/", views.case_retract, name="case_retract"),

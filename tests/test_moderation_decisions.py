@@ -411,3 +411,41 @@ def test_editing_a_published_case_needs_a_correction_note(moderator_client, publ
     published_case.refresh_from_db()
     assert published_case.unit == ""
     assert not CaseCorrection.objects.exists()
+
+
+@override_settings(MODERATION_FOUR_EYES=True)
+def test_with_four_eyes_the_second_moderator_can_send_the_draft_back(
+    client, moderator, other_moderator, region
+):
+    submission = make_submission(home_region=region, sources=TWO_INDEPENDENT)
+    log_in(client, moderator)
+    publish(client, submission, case_form(region))
+    submission.refresh_from_db()
+    draft = submission.case
+    client.post(reverse("accounts:logout"))
+    log_in(client, other_moderator)
+
+    empty = client.post(reverse("moderation:decline", args=[submission.pk]), {"note": ""})
+    assert Case.objects.filter(pk=draft.pk).exists(), empty
+
+    response = client.post(
+        reverse("moderation:decline", args=[submission.pk]),
+        {"note": "The summary names a private person."},
+        follow=True,
+    )
+
+    assert "The draft was sent back" in response.content.decode()
+    assert not Case.objects.filter(pk=draft.pk).exists()
+    submission.refresh_from_db()
+    assert submission.status == Status.IN_REVIEW
+    assert submission.claimed_by == moderator
+    assert submission.case is None
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DECLINE)
+    assert event.note == "The summary names a private person."
+    assert event.actor == other_moderator
+    # Sent back once; a second send-back finds nothing waiting and changes nothing.
+    again = client.post(
+        reverse("moderation:decline", args=[submission.pk]), {"note": "again"}, follow=True
+    )
+    assert "nothing was changed" in again.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DECLINE).count() == 1

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
 from ..decorators import moderator_required
-from ..forms import AskForm, MergeForm, PublishForm, RejectForm, initial_case_data
+from ..forms import AskForm, DeclineForm, MergeForm, PublishForm, RejectForm, initial_case_data
 from .review import acted, load_submission, render_review
 
 
@@ -48,6 +48,22 @@ def approve(request, pk):
     case, ok = acted(request, submission, services.approve_publication, seen_version=seen)
     if ok:
         return _to_queue(request, _("Approved: case #%(id)s is published.") % {"id": case.pk})
+    return redirect("moderation:review", pk=pk)
+
+
+@moderator_required
+@require_POST
+def decline(request, pk):
+    submission = load_submission(pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what should change before sending the draft back."))
+        return redirect("moderation:review", pk=pk)
+    _result, ok = acted(
+        request, submission, services.decline_publication, note=form.cleaned_data["note"]
+    )
+    if ok:
+        return _to_queue(request, _("The draft was sent back; the report is in review again."))
     return redirect("moderation:review", pk=pk)
 
 
