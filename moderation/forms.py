@@ -79,7 +79,11 @@ class AskForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Submission.RejectionReason.choices)
+    # No reason is preselected: a rejection is always a choice the moderator made.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("choose a reason"))] + Submission.RejectionReason.choices,
+    )
     note = forms.CharField(
         label=_("Note for the other moderators"),
         required=False,

@@ -449,3 +449,12 @@ def test_with_four_eyes_the_second_moderator_can_send_the_draft_back(
     )
     assert "nothing was changed" in again.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DECLINE).count() == 1
+
+
+def test_the_reject_form_preselects_no_reason(moderator_client, new_submission):
+    moderator_client.post(reverse("moderation:claim", args=[new_submission.pk]))
+    page = moderator_client.get(reverse("moderation:review", args=[new_submission.pk]))
+    assert '<option value="" selected>choose a reason</option>' in page.content.decode()
+    moderator_client.post(reverse("moderation:reject", args=[new_submission.pk]), {"reason": ""})
+    new_submission.refresh_from_db()
+    assert new_submission.status == Submission.Status.IN_REVIEW
