@@ -6,12 +6,12 @@ PostgreSQL only: these need real concurrent transactions (SQLite serialises them
 import threading
 
 import pytest
-from django.db import connection, connections
 
 from moderation import services
 from moderation.models import AuditEvent
 from submissions.models import Submission
 from tests.conftest import make_submission
+from tests.threads import WAIT, in_thread, someone_waits_on_a_lock
 from tracker.models import Case
 
 # serialized_rollback: the flush after each test would drop the migrations' data (regions, groups).
@@ -26,33 +26,6 @@ CASE_DATA = {
     "refusal_kind": "refused_deploy",
     "outcomes": [],
 }
-WAIT = 20  # seconds; only reached if something hangs
-
-
-def in_thread(work):
-    """Run work() in a thread with its own connection; return (thread, outcome dict)."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except services.ModerationError as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
-def waiting_on_a_lock():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def test_a_second_decision_waits_for_the_first_and_then_fails_cleanly(
@@ -82,7 +55,7 @@ def test_a_second_decision_waits_for_the_first_and_then_fails_cleanly(
         lambda: services.reject(submission, moderator=other_moderator, reason="duplicate")
     )
     # Without the row lock the rejection would not wait but succeed at once.
-    while second.is_alive() and not waiting_on_a_lock():
+    while second.is_alive() and not someone_waits_on_a_lock():
         second.join(0.01)
     let_first_finish.set()
     first.join(WAIT)

@@ -9,7 +9,6 @@ PostgreSQL only: SQLite serialises whole transactions and has no row locks to te
 import threading
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +17,7 @@ from moderation import services
 from moderation.models import AuditEvent, PublicationApproval
 from submissions.models import Submission
 from tests.conftest import log_in, make_submission, totp_code
+from tests.threads import WAIT, in_thread, someone_waits_on_a_lock
 from tracker.models import Case
 
 # serialized_rollback: the flush after each test would drop the migrations' data (regions, groups).
@@ -26,7 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-WAIT = 20  # seconds; only reached if something hangs
 CASE_DATA = {
     "title": "Draft title",
     "summary": "Summary.",
@@ -34,31 +33,6 @@ CASE_DATA = {
     "confidence": "reported",
     "outcomes": [],
 }
-
-
-def in_thread(work):
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except services.ModerationError as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
-def someone_waits_on_a_lock():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 class HoldFirst:
