@@ -99,3 +99,18 @@ def test_a_renamed_region_shows_in_the_filter_form_at_once(client, region):
     region.name_en = "Renamed republic"
     region.save()
     assert "Renamed republic" in client.get(LIST_URL).content.decode()
+
+
+def test_a_change_made_in_another_worker_process_shows_at_once(client, published_case, settings):
+    """Each gunicorn worker has its own local-memory cache; the version that invalidates it
+    is shared through a file, so a case published by one worker shows in all of them."""
+    from tracker import cache as public_cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    client.get(LIST_URL)  # cached in this process
+    # Another worker changes the case: nothing reaches this process's memory, only the file.
+    with public_cache.invalidation_paused():
+        type(published_case).objects.filter(pk=published_case.pk).update(title="Renamed elsewhere")
+    public_cache._write_file_version()
+
+    assert "Renamed elsewhere" in listed_titles(client.get(LIST_URL))

@@ -4,7 +4,9 @@ Every variable is documented in `.env.example`. Defaults are the safe ones: DEBU
 unless asked for, and a missing SECRET_KEY outside DEBUG stops the process.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,7 +68,6 @@ if not CONTACT_ENCRYPTION_KEYS:
         )
     # Development only: a fixed key derived from the development SECRET_KEY.
     import base64
-    import hashlib
 
     CONTACT_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
@@ -231,6 +232,13 @@ MODERATION_DUPLICATE_WINDOW_DAYS = env_int("MODERATION_DUPLICATE_WINDOW_DAYS", 6
 # Seconds the content of the public listing and home page is cached for anonymous readers
 # (tracker/cache.py; any change to a case invalidates it at once). 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+# Without REDIS_URL each worker has its own local-memory cache, so the version that
+# invalidates cached public pages is kept in this file, shared by the workers on one
+# machine. (Several machines need REDIS_URL.)
+_SITE_ID = hashlib.sha256(f"{BASE_DIR}:{DATABASES['default']['NAME']}".encode()).hexdigest()
+PUBLIC_CACHE_VERSION_FILE = os.environ.get("PUBLIC_CACHE_VERSION_FILE") or str(
+    Path(tempfile.gettempdir()) / f"refusal-tracker-{_SITE_ID[:16]}.version"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
