@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission, SubmissionSource
-from tracker.models import Case, CaseEvent, CaseOutcome, DatePrecision
+from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutcome, DatePrecision
+from tracker.widgets import IsoDateInput
 
 from . import services
 
@@ -116,13 +117,15 @@ class CaseForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The facts in the model's order, with what a reader sees first.
+    field_order = ["title", "summary"]
 
     class Meta:
         model = Case
-        fields = services.CASE_FIELDS
+        fields = CASE_FACTS
         widgets = {
-            "event_date": forms.DateInput(attrs={"type": "date"}),
-            "first_reported_on": forms.DateInput(attrs={"type": "date"}),
+            "event_date": IsoDateInput(),
+            "first_reported_on": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
@@ -131,6 +134,11 @@ class CaseForm(forms.ModelForm):
                 "addresses and anything that could identify the submitter."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A report may leave it open; a case may not (tracker_case_has_refusal_kind).
+        self.fields["refusal_kind"].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -180,27 +188,17 @@ class PublishForm(CaseForm):
 
 
 def initial_case_data(submission):
-    """The publish form prefilled from what the submitter sent."""
-    return {
-        "title": "",
-        "summary": submission.what_happened,
-        "event_date": submission.event_date,
-        "event_date_precision": submission.event_date_precision,
-        "first_reported_on": min(
+    """The publish form prefilled from the report's structured answers (never its text)."""
+    initial = {field: getattr(submission, field) for field in REPORTED_FACTS}
+    initial.update(
+        summary=submission.what_happened,
+        first_reported_on=min(
             (s.published_on for s in submission.sources.all() if s.published_on), default=None
         ),
-        "people_count": submission.people_count,
-        "people_qualifier": submission.people_qualifier,
-        "service_status": submission.service_status,
-        "force": submission.force,
-        "unit": submission.unit,
-        "home_region": submission.home_region_id,
-        "location_country": submission.location_country,
-        "location": submission.location,
-        "refusal_kind": submission.refusal_kind,
-        "confidence": services.suggested_confidence(submission.sources.all()),
-        "outcomes": submission.outcomes,
-    }
+        confidence=services.suggested_confidence(submission.sources.all()),
+        outcomes=submission.outcomes,
+    )
+    return initial
 
 
 class CaseEditForm(CaseForm):
@@ -253,7 +251,7 @@ class MergeForm(forms.Form):
     event_date = forms.DateField(
         label=_("Timeline event: date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     event_date_precision = forms.ChoiceField(
         label=_("Date precision"), choices=DatePrecision.choices, initial="day", required=False

@@ -137,6 +137,12 @@ class AuditEvent(models.Model):
         raise AuditLogIsAppendOnly(_("Audit events cannot be deleted."))
 
 
+class PublicationApprovalQuerySet(models.QuerySet):
+    def pending(self):
+        """Publications still waiting for the second moderator."""
+        return self.filter(approved_at__isnull=True)
+
+
 class PublicationApproval(models.Model):
     """A publication waiting for a second moderator (the four-eyes rule).
 
@@ -163,6 +169,8 @@ class PublicationApproval(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PublicationApprovalQuerySet.as_manager()
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -9,10 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from tracker.models import Case, CaseOutcome, DatePrecision, Region
+from tracker.models import Case, CaseOutcome, DatePrecision, Region, region_name_field
+from tracker.widgets import IsoDateInput
 
 from . import formtoken, uploads
 from .models import Submission
@@ -206,7 +207,7 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
         }
         widgets = {
             "what_happened": forms.Textarea(attrs={"rows": 8}),
-            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "event_date": IsoDateInput(),
             "relation": forms.RadioSelect,
         }
         error_messages = {
@@ -236,9 +237,7 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
             self.fields[name].required = False
         self.fields["event_date"].validators.append(validate_not_future)
         self.fields["people_count"].min_value = 1
-        language = (get_language() or "en")[:2]
-        name = f"name_{language}" if language in ("ru", "uk") else "name_en"
-        self.fields["home_region"].queryset = Region.objects.order_by(name)
+        self.fields["home_region"].queryset = Region.objects.order_by(region_name_field())
         self.fields["home_region"].empty_label = _("I don't know")
         self.fields["refusal_kind"].choices = [("", _("I don't know"))] + [
             choice for choice in self.fields["refusal_kind"].choices if choice[0]
@@ -293,7 +292,7 @@ class SourceForm(ReadableTextMixin, forms.Form):
         label=_("Published on"),
         required=False,
         validators=[validate_not_future],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
     )
 
     def clean(self):

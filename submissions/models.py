@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tracker.models import Case, CaseOutcome, DatePrecision, Region
+from tracker.models import Case, CaseOutcome, ReportedFacts
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,22 +28,25 @@ def random_upload_name(instance, filename):
     return f"submissions/{secrets.token_hex(16)}{suffix}"
 
 
+class SubmissionStatus(models.TextChoices):
+    NEW = "new", _("new")
+    IN_REVIEW = "in_review", _("in review")
+    NEEDS_INFO = "needs_info", _("waiting for the submitter")
+    ANSWERED = "answered", _("submitter answered")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
 class SubmissionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Submission.OPEN_STATUSES)
 
 
-class Submission(models.Model):
+class Submission(ReportedFacts):
     """What a member of the public sends. Never shown on public pages."""
 
-    class Status(models.TextChoices):
-        NEW = "new", _("new")
-        IN_REVIEW = "in_review", _("in review")
-        NEEDS_INFO = "needs_info", _("waiting for the submitter")
-        ANSWERED = "answered", _("submitter answered")
-        PUBLISHED = "published", _("published")
-        REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    Status = SubmissionStatus
 
     class Relation(models.TextChoices):
         SELF = "self", _("it happened to me")
@@ -75,43 +78,7 @@ class Submission(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
 
     what_happened = models.TextField(_("what happened"))
-    event_date = models.DateField(_("date of the refusal"), null=True, blank=True)
-    event_date_precision = models.CharField(
-        _("date precision"),
-        max_length=10,
-        choices=DatePrecision.choices,
-        default=DatePrecision.UNKNOWN,
-    )
-    home_region = models.ForeignKey(
-        Region, verbose_name=_("home region"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    location_country = models.CharField(
-        _("country where it happened"),
-        max_length=10,
-        choices=Case.Country.choices,
-        default=Case.Country.UNKNOWN,
-    )
-    location = models.CharField(_("place where it happened"), max_length=200, blank=True)
-    force = models.CharField(
-        _("force"), max_length=30, choices=Case.Force.choices, default=Case.Force.UNKNOWN
-    )
-    unit = models.CharField(_("unit"), max_length=200, blank=True)
-    people_count = models.PositiveIntegerField(_("number of people"), null=True, blank=True)
-    people_qualifier = models.CharField(
-        _("number is"),
-        max_length=10,
-        choices=Case.PeopleQualifier.choices,
-        default=Case.PeopleQualifier.UNKNOWN,
-    )
-    service_status = models.CharField(
-        _("service status"),
-        max_length=20,
-        choices=Case.ServiceStatus.choices,
-        default=Case.ServiceStatus.UNKNOWN,
-    )
-    refusal_kind = models.CharField(
-        _("kind of refusal"), max_length=30, choices=Case.RefusalKind.choices, blank=True
-    )
+    # The structured answers are ReportedFacts, every one optional.
     outcomes = models.JSONField(
         _("what followed"),
         default=list,
@@ -163,15 +130,15 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                condition=~Q(status=SubmissionStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="submissions_rejected_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(case__isnull=False),
+                condition=~Q(status=SubmissionStatus.PUBLISHED) | Q(case__isnull=False),
                 name="submissions_published_has_case",
             ),
             models.CheckConstraint(
-                condition=~Q(status="in_review") | Q(claimed_by__isnull=False),
+                condition=~Q(status=SubmissionStatus.IN_REVIEW) | Q(claimed_by__isnull=False),
                 name="submissions_in_review_is_claimed",
             ),
             models.CheckConstraint(

@@ -86,9 +86,10 @@ def test_an_administrators_case_edit_in_the_admin_is_audited(admin_client, publi
             "event_date": published_case.event_date.isoformat(),
             "home_region": published_case.home_region_id,
             "related_cases": [],
+            "outcomes": published_case.outcomes,
         }
     )
-    for prefix in ["outcome_rows", "sources", "events", "corrections"]:
+    for prefix in ["sources", "events", "corrections"]:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
 
     response = admin_client.post(url, data)

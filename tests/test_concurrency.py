@@ -37,7 +37,7 @@ def test_a_second_decision_waits_for_the_first_and_then_fails_cleanly(
     )
     inside_first = threading.Event()
     let_first_finish = threading.Event()
-    copy_source = services._copy_source
+    copy_source = services.publishing._copy_source
 
     def slow_copy(source, case):
         # The first publication holds its transaction open here, after its checks.
@@ -45,7 +45,7 @@ def test_a_second_decision_waits_for_the_first_and_then_fails_cleanly(
         let_first_finish.wait(WAIT)
         return copy_source(source, case)
 
-    monkeypatch.setattr(services, "_copy_source", slow_copy)
+    monkeypatch.setattr(services.publishing, "_copy_source", slow_copy)
     first, first_outcome = in_thread(
         lambda: services.publish(submission, moderator=moderator, case_data=dict(CASE_DATA))
     )

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .filters import CaseFilter
-from .models import Case, CaseOutcome, DatePrecision, Source
+from .models import (
+    CASE_FACTS,
+    REGION_NAME_LANGUAGES,
+    SOURCE_ORDER,
+    Case,
+    CaseOutcome,
+    Source,
+)
 
 # Cases read per database round trip; each chunk costs three queries (cases, their
 # outcomes, their sources) whatever its size. Below SQLite's limit of bound parameters.
@@ -43,49 +49,38 @@ class Column:
     choices: list | None = None
 
 
-COLUMNS = [
+def _fact_column(name):
+    """A fact's column, documented by its model field's help text and choices."""
+    field = Case._meta.get_field(name)
+    return Column(name, field.help_text, field.choices or None)
+
+
+# Columns the record adds around the facts: before them, after them, and after one fact.
+LEADING_COLUMNS = [
     Column("id", _("Stable number of the case. It is never reused or changed.")),
     Column("url", _("Permanent public address of the case page.")),
-    Column("title", _("Title of the case.")),
-    Column("summary", _("What happened, in the project's own words.")),
-    Column(
-        "event_date",
-        _("Date of the refusal (YYYY-MM-DD); empty when unknown. See event_date_precision."),
-    ),
-    Column(
-        "event_date_precision",
-        _("How exact event_date is. With 'month' the date is the first day of that month."),
-        DatePrecision.choices,
-    ),
-    Column("first_reported_on", _("Publication date of the earliest source (YYYY-MM-DD).")),
-    Column("published_at", _("When the case was published here (ISO 8601, UTC).")),
-    Column("people_count", _("Number of people involved; empty when unknown.")),
-    Column(
-        "people_qualifier",
-        _("How exact people_count is."),
-        Case.PeopleQualifier.choices,
-    ),
-    Column("named_people", _("People already named publicly by a source.")),
-    Column("service_status", _("Service status of the people."), Case.ServiceStatus.choices),
-    Column("force", _("Force or service they belonged to."), Case.Force.choices),
-    Column("unit", _("Unit, as the sources name it.")),
-    Column("home_region", _("ISO 3166-2 code of the home region of the unit or people.")),
-    Column("home_region_name_en", _("Name of the home region in English.")),
-    Column("home_region_name_ru", _("Name of the home region in Russian.")),
-    Column(
-        "location_country",
-        _("Country where the refusal happened."),
-        Case.Country.choices,
-    ),
-    Column("location", _("Place where the refusal happened.")),
-    Column("refusal_kind", _("Kind of refusal."), Case.RefusalKind.choices),
-    Column(
-        "outcomes",
-        _("What followed; several codes are separated by ' | '."),
-        CaseOutcome.Outcome.choices,
-    ),
-    Column("legal_articles", _("Articles of the RF Criminal Code cited.")),
-    Column("confidence", _("How sure the project is."), Case.Confidence.choices),
+]
+COLUMNS_AFTER_FACT = {
+    "first_reported_on": [
+        Column("published_at", _("When the case was published here (ISO 8601, UTC).")),
+    ],
+    "home_region": [
+        Column(f"home_region_name_{language}", description)
+        for language, description in [
+            ("en", _("Name of the home region in English.")),
+            ("ru", _("Name of the home region in Russian.")),
+            ("uk", _("Name of the home region in Ukrainian.")),
+        ]
+    ],
+    "refusal_kind": [
+        Column(
+            "outcomes",
+            _("What followed; several codes are separated by ' | '."),
+            CaseOutcome.Outcome.choices,
+        ),
+    ],
+}
+TRAILING_COLUMNS = [
     Column(
         "sources",
         _(
@@ -94,37 +89,32 @@ COLUMNS = [
         ),
     ),
 ]
+# Title and summary lead, as on the case page; the other facts follow in model order.
+EXPORT_FACTS = ("title", "summary", *(f for f in CASE_FACTS if f not in ("title", "summary")))
+COLUMNS = [
+    *LEADING_COLUMNS,
+    *(
+        column
+        for fact in EXPORT_FACTS
+        for column in [_fact_column(fact), *COLUMNS_AFTER_FACT.get(fact, [])]
+    ),
+    *TRAILING_COLUMNS,
+]
 COLUMN_NAMES = [column.name for column in COLUMNS]
 
 
 # The case columns read straight from the database, by export column name.
 CASE_VALUES = {
     "id": "id",
-    "title": "title",
-    "summary": "summary",
-    "event_date": "event_date",
-    "event_date_precision": "event_date_precision",
-    "first_reported_on": "first_reported_on",
     "published_at": "published_at",
-    "people_count": "people_count",
-    "people_qualifier": "people_qualifier",
-    "named_people": "named_people",
-    "service_status": "service_status",
-    "force": "force",
-    "unit": "unit",
+    **{fact: fact for fact in CASE_FACTS},
     "home_region": "home_region__code",
-    "home_region_name_en": "home_region__name_en",
-    "home_region_name_ru": "home_region__name_ru",
-    "location_country": "location_country",
-    "location": "location",
-    "refusal_kind": "refusal_kind",
-    "legal_articles": "legal_articles",
-    "confidence": "confidence",
+    **{
+        f"home_region_name_{language}": f"home_region__name_{language}"
+        for language in REGION_NAME_LANGUAGES
+    },
 }
 SOURCE_VALUES = ("outlet", "url", "title", "published_on", "language", "archive_url")
-# Dated sources first, oldest first, on SQLite and PostgreSQL alike (they place NULL
-# differently by default). The export and the API list sources in this order.
-SOURCE_ORDER = (F("published_on").asc(nulls_last=True), "id")
 
 
 def export_records(case_filter, case_url):

@@ -4,12 +4,11 @@ API all use CaseFilter, so a filter means the same thing everywhere."""
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseOutcome, Region, Source
+from .models import Case, CaseOutcome, Region, Source, region_name_field
 from .search import order_by_relevance, search_cases
-from .widgets import CachedModelChoices, FilterForm
+from .widgets import CachedModelChoices, FilterForm, IsoDateInput
 
 FORCE_GROUPS = [
     ("army", _("Armed Forces: all")),
@@ -46,9 +45,7 @@ class PeopleFilter(django_filters.Filter):
 
 def _regions(request):
     """Regions sorted by their name in the reader's language."""
-    language = (get_language() or "en")[:2]
-    field = f"name_{language}" if language in ("en", "ru", "uk") else "name_en"
-    return Region.objects.order_by(field)
+    return Region.objects.order_by(region_name_field())
 
 
 def _force_choices():
@@ -66,13 +63,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Refusal from"),
         field_name="event_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("Refusal until"),
         field_name="event_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     region = RegionFilter(
         label=_("Home region"),

@@ -13,27 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Case, Region
+from .models import CASE_FACTS, Case, Region
 
 SEEDS_FILE = Path(settings.BASE_DIR) / "seeds" / "cases.json"
 
-CASE_FIELDS = [
-    "title",
-    "summary",
-    "event_date",
-    "event_date_precision",
-    "people_count",
-    "people_qualifier",
-    "named_people",
-    "service_status",
-    "force",
-    "unit",
-    "location_country",
-    "location",
-    "refusal_kind",
-    "legal_articles",
-    "confidence",
-]
+# The seed file gives every fact but two: the home region as its code, and the first report
+# date, which is the earliest of the sources' dates.
+DERIVED_FACTS = ("home_region", "first_reported_on")
+SEED_FACTS = tuple(field for field in CASE_FACTS if field not in DERIVED_FACTS)
 SOURCE_FIELDS = ["outlet", "url", "title", "published_on", "language"]
 EVENT_FIELDS = ["date", "date_precision", "kind", "description"]
 
@@ -70,7 +57,7 @@ def _sync_children(manager, rows, fields):
 
 
 def _prepare(seed):
-    values = {field: seed[field] for field in CASE_FIELDS}
+    values = {field: seed[field] for field in SEED_FACTS}
     values["event_date"] = _date(seed["event_date"])
     sources = [
         {**{f: s.get(f, "") for f in SOURCE_FIELDS}, "published_on": _date(s.get("published_on"))}

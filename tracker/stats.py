@@ -12,13 +12,12 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.utils import dateformat
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .charts import bar_chart, column_chart
 from .filters import CaseFilter
-from .models import Case, CaseOutcome
+from .models import REGION_NAME_LANGUAGES, Case, CaseOutcome, region_name_field
 
 TOP_REGIONS = 20
 STATS_CACHE_SECONDS = 300
@@ -137,8 +136,8 @@ def _choice_rows(counts, choices):
 
 
 def _region_rows(regions):
-    language = (get_language() or "en")[:2]
-    index = {"en": 1, "ru": 2, "uk": 3}.get(language, 1)
+    # Each region is (code, *names in REGION_NAME_LANGUAGES order, count).
+    index = 1 + REGION_NAME_LANGUAGES.index(region_name_field().removeprefix("name_"))
     return [(region[index], region[4]) for region in regions]
 
 

@@ -93,9 +93,7 @@ def _case_list_content(request):
 
 @require_safe
 def case_detail(request, pk, slug=None):
-    case = get_object_or_404(
-        Case.objects.exclude(status=Case.Status.DRAFT).select_related("home_region"), pk=pk
-    )
+    case = get_object_or_404(Case.objects.citable().select_related("home_region"), pk=pk)
     if case.status == Case.Status.RETRACTED:
         return render(request, "tracker/case_retracted.html", {"case": case}, status=410)
     if slug is not None and slug != case.slug:

@@ -1,10 +1,22 @@
-"""Form widgets for the public listing's filter form, which every listing request renders."""
+"""Form widgets: the date input every form uses, and the public listing's filter form,
+which every listing request renders."""
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+
+class IsoDateInput(forms.DateInput):
+    """<input type="date">, whose value the browser reads only as YYYY-MM-DD: in the
+    localised format (28.02.2022 in Russian) it shows an empty field, and saving the form
+    would erase the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class FastSelect(forms.Select):

@@ -24,7 +24,7 @@ def _filtered(form, user):
         attachment_count=Count("attachments", distinct=True),
         source_count=Count("sources", distinct=True),
         awaiting_approval=Exists(
-            PublicationApproval.objects.filter(submission=OuterRef("pk"), approved_at__isnull=True)
+            PublicationApproval.objects.pending().filter(submission=OuterRef("pk"))
         ),
     )
     data = form.cleaned_data if form.is_valid() else {}
@@ -53,11 +53,7 @@ def _filtered(form, user):
 @require_safe
 def queue(request):
     form = QueueFilterForm(request.GET)
-    counts = dict(
-        Submission.objects.filter(status__in=Submission.OPEN_STATUSES)
-        .values_list("status")
-        .annotate(n=Count("id"))
-    )
+    counts = dict(Submission.objects.open().values_list("status").annotate(n=Count("id")))
     state_counts = [
         (status, status.label, counts.get(status, 0)) for status in Submission.OPEN_STATUSES
     ]

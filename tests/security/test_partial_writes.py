@@ -171,7 +171,7 @@ def assert_nothing_published(submission, status=Submission.Status.NEW):
 def test_a_publication_failing_at_the_second_source_leaves_no_case(
     verified, moderator, monkeypatch
 ):
-    fail_on_call(2)(monkeypatch, services, "_copy_source")
+    fail_on_call(2)(monkeypatch, services.publishing, "_copy_source")
 
     with pytest.raises(Broken):
         services.publish(verified, moderator=moderator, case_data=dict(CASE_DATA))
@@ -180,7 +180,7 @@ def test_a_publication_failing_at_the_second_source_leaves_no_case(
 
 
 def test_a_publication_failing_at_its_audit_event_leaves_no_case(verified, moderator, monkeypatch):
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
 
     with pytest.raises(Broken):
         services.publish(verified, moderator=moderator, case_data=dict(CASE_DATA))
@@ -192,7 +192,7 @@ def test_a_publication_that_fails_in_the_view_is_a_500_and_changes_nothing(
     moderator_client, verified, monkeypatch
 ):
     moderator_client.raise_request_exception = False
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
     data = {**CASE_DATA, "event_date_precision": "unknown", "people_qualifier": "unknown"}
     data.update(service_status="unknown", force="unknown", location_country="unknown")
 
@@ -207,7 +207,7 @@ def test_a_merge_failing_at_its_audit_event_leaves_the_case_as_it_was(
 ):
     case = make_case(home_region=region, summary="Before.", sources=[{"outlet": "Old"}])
     before = (case.summary, case.confidence, case.people_count, sorted(case.outcomes))
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
     merge_data = {
         "outcomes": ["criminal_case"],
         "people_count": 40,
@@ -235,7 +235,7 @@ def test_a_merge_failing_at_its_audit_event_leaves_the_case_as_it_was(
 
 
 def test_a_rejection_failing_at_its_audit_event_changes_nothing(verified, moderator, monkeypatch):
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
 
     with pytest.raises(Broken):
         services.reject(verified, moderator=moderator, reason="spam", note="x")
@@ -249,7 +249,7 @@ def test_an_approval_failing_at_its_audit_event_leaves_the_draft_unpublished(
 ):
     settings.MODERATION_FOUR_EYES = True
     case = services.publish(verified, moderator=moderator, case_data=dict(CASE_DATA))
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
 
     with pytest.raises(Broken):
         services.approve_publication(verified, moderator=other_moderator)
@@ -265,7 +265,7 @@ def test_a_retraction_failing_at_its_audit_event_leaves_the_case_public(
     moderator, region, monkeypatch
 ):
     case = make_case(home_region=region)
-    fail_on_call(1)(monkeypatch, services, "record")
+    fail_on_call(1)(monkeypatch, services.common, "record")
 
     with pytest.raises(Broken):
         services.retract(case, moderator=moderator, reason="Withdrawn.")

@@ -42,8 +42,8 @@ class HoldFirst:
     def __init__(self, monkeypatch, action):
         self.action, self.inside, self.release = action, threading.Event(), threading.Event()
         self.held = False
-        self.original = services.record
-        monkeypatch.setattr(services, "record", self)
+        self.original = services.common.record
+        monkeypatch.setattr(services.common, "record", self)
 
     def __call__(self, action, **kwargs):
         if action == self.action and not self.held:

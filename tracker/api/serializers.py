@@ -6,7 +6,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+from tracker.models import (
+    CASE_FACTS,
+    Case,
+    CaseCorrection,
+    CaseEvent,
+    CaseOutcome,
+    Region,
+    Source,
+)
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -81,28 +89,13 @@ class CaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Case
+        # Every fact of a case (tracker/models/facts.py), with what the record adds.
         fields = [
             "id",
             "url",
-            "title",
-            "summary",
-            "event_date",
-            "event_date_precision",
-            "first_reported_on",
+            *CASE_FACTS,
             "published_at",
-            "people_count",
-            "people_qualifier",
-            "named_people",
-            "service_status",
-            "force",
-            "unit",
-            "home_region",
-            "location_country",
-            "location",
-            "refusal_kind",
             "outcomes",
-            "legal_articles",
-            "confidence",
             "sources",
         ]
         read_only_fields = fields

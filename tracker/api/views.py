@@ -7,9 +7,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
-from tracker.exports import SOURCE_ORDER
 from tracker.filters import FORCE_GROUPS, CaseFilter
-from tracker.models import Case, Source
+from tracker.models import SOURCE_ORDER, Case, Source
 
 from .serializers import CaseDetailSerializer, CaseSerializer
 

@@ -1,0 +1,236 @@
+"""The Django admin of cases. It lives beside the services because every change it makes
+goes through them: an edit of a case through `edit_case` (which writes the correction line
+and the audit event), a retraction through `retract`, an approval through
+`approve_publication`. Status, publication time and retraction are read-only here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseEvent, CaseOutcome, Source
+
+from . import services
+from .forms import RetractForm
+
+# Inlines whose changes the correction line names, by the name edit_case knows them by.
+INLINE_CHANGES = {Source: "sources", CaseEvent: "events"}
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    # A link typed without a scheme is taken as https, never plain http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["outlet", "url", "title", "published_on", "language", "archive_url", "verified_by"]
+    raw_id_fields = ["verified_by"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+
+
+class CaseCorrectionInline(admin.TabularInline):
+    """Written by edit_case from what changed; shown, never typed."""
+
+    model = CaseCorrection
+    extra = 0
+    fields = readonly_fields = ["made_at", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseAdminForm(forms.ModelForm):
+    outcomes = forms.MultipleChoiceField(
+        label=gettext_lazy("What followed"),
+        choices=CaseOutcome.Outcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    correction_note = forms.CharField(
+        label=gettext_lazy("Public correction note"),
+        required=False,
+        max_length=CaseCorrection._meta.get_field("note").max_length,
+        help_text=gettext_lazy(
+            "Shown on the page of a published case with today's date. Left empty, the line "
+            "lists what changed."
+        ),
+    )
+
+    class Meta:
+        model = Case
+        fields = [*CASE_FACTS, "related_cases"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("outcomes", self.instance.outcomes)
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    form = CaseAdminForm
+    list_display = [
+        "id",
+        "title",
+        "status",
+        "event_date",
+        "home_region",
+        "force",
+        "refusal_kind",
+        "people_count",
+        "confidence",
+    ]
+    list_display_links = ["id", "title"]
+    list_filter = [
+        "status",
+        "confidence",
+        "force",
+        "refusal_kind",
+        "service_status",
+        "location_country",
+        ("home_region", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "summary", "unit", "location", "sources__outlet"]
+    date_hierarchy = "event_date"
+    list_select_related = ["home_region"]
+    autocomplete_fields = ["home_region", "related_cases"]
+    readonly_fields = [
+        "slug",
+        "status",
+        "published_at",
+        "retraction_reason",
+        "seed_id",
+        "is_synthetic",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [SourceInline, CaseEventInline, CaseCorrectionInline]
+    actions = ["retract_cases"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "status", "published_at"]}),
+        (
+            gettext_lazy("When and who"),
+            {
+                "fields": [
+                    ("event_date", "event_date_precision"),
+                    "first_reported_on",
+                    ("people_count", "people_qualifier"),
+                    "named_people",
+                    "service_status",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Force and place"),
+            {"fields": ["force", "unit", "home_region", "location_country", "location"]},
+        ),
+        (
+            gettext_lazy("What happened"),
+            {
+                "fields": [
+                    "refusal_kind",
+                    "outcomes",
+                    "legal_articles",
+                    "confidence",
+                    "related_cases",
+                ]
+            },
+        ),
+        (None, {"fields": ["correction_note"]}),
+        (
+            gettext_lazy("Record"),
+            {
+                "fields": [
+                    "retraction_reason",
+                    "seed_id",
+                    "is_synthetic",
+                    "created_at",
+                    "updated_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_actions(self, request):
+        # A published case is retracted, never deleted: its cited URL must keep answering.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != Case.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # A new case is a draft (status is read-only) and has no readers yet. An existing
+        # one is saved by edit_case in save_related, after its inlines.
+        if not change:
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        case = form.instance
+        data = form.cleaned_data
+        if not change:
+            CaseOutcome.objects.bulk_create(
+                CaseOutcome(case=case, outcome=outcome) for outcome in data["outcomes"]
+            )
+            return
+        also_changed = [
+            INLINE_CHANGES[formset.model]
+            for formset in formsets
+            if formset.model in INLINE_CHANGES and formset.has_changed()
+        ]
+        if "related_cases" in form.changed_data:
+            also_changed.append("related_cases")
+        changes = {name: data[name] for name in CASE_FACTS if name in form.changed_data}
+        changes["outcomes"] = data["outcomes"]
+        services.edit_case(
+            case,
+            moderator=request.user,
+            changes=changes,
+            correction_note=data.get("correction_note", ""),
+            also_changed=also_changed,
+            via="admin",
+        )
+
+    @admin.action(description=gettext_lazy("Retract the selected cases"))
+    def retract_cases(self, request, queryset):
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            retracted = 0
+            for case in queryset:
+                try:
+                    services.retract(
+                        case, moderator=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except services.ModerationError as error:
+                    self.message_user(request, str(error), messages.WARNING)
+                else:
+                    retracted += 1
+            self.message_user(
+                request,
+                ngettext("%(count)d case retracted.", "%(count)d cases retracted.", retracted)
+                % {"count": retracted},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retract the selected cases"),
+            "cases": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/tracker/case/retract.html", context)

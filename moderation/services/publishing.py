@@ -1,0 +1,207 @@
+"""Turning a submission into public record: publish it as a new case (at once, or as a draft
+for a second moderator under the four-eyes rule), approve or decline that draft, or merge
+it into a published case."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from submissions.models import Submission
+from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseEvent, CaseOutcome, Source
+
+from ..confidence import (
+    CONFIDENCE_RANK,
+    ModerationError,
+    check_confidence,
+    grade,
+    suggested_confidence,
+)
+from ..models import AuditEvent, PublicationApproval
+from . import common
+from .common import Conflict, Status, decide, lock_submission
+
+
+def _copy_source(source, case):
+    return Source.objects.create(
+        case=case,
+        outlet=source.outlet or _outlet_from_url(source.url),
+        url=source.url,
+        published_on=source.published_on,
+        verified_by=source.verified_by,
+        verified_at=source.verified_at,
+    )
+
+
+def _outlet_from_url(url):
+    return urlsplit(url).hostname or url
+
+
+@transaction.atomic
+def publish(submission, *, moderator, case_data):
+    """Publish a submission as a new case, from the fields the moderator edited.
+
+    `case_data` holds Case fields plus `outcomes` (a list) and `confidence_reason`. Only
+    verified sources go onto the case. With the four-eyes setting the case stays a draft
+    until another moderator approves it (`approve_publication`).
+    """
+    locked = lock_submission(submission, moderator)
+    sources = list(locked.sources.all())
+    verified = [source for source in sources if source.is_verified]
+    if not verified:
+        raise ModerationError(_("Verify at least one source before publishing."))
+    reason = case_data.get("confidence_reason", "")
+    confidence = check_confidence(
+        case_data.get("confidence"), suggested_confidence(sources), reason
+    )
+    four_eyes = settings.MODERATION_FOUR_EYES
+    case = Case(**{field: case_data[field] for field in CASE_FACTS if field in case_data})
+    case.confidence = confidence
+    case.status = Case.Status.DRAFT if four_eyes else Case.Status.PUBLISHED
+    case.save()
+    for outcome in case_data.get("outcomes", []):
+        CaseOutcome.objects.create(case=case, outcome=outcome)
+    for source in verified:
+        _copy_source(source, case)
+    details = {"confidence": confidence, "sources": len(verified)}
+    if reason:
+        details["confidence_reason"] = reason
+    if four_eyes:
+        PublicationApproval.objects.create(submission=locked, case=case, requested_by=moderator)
+        locked.status = Status.IN_REVIEW
+        locked.claimed_by = moderator
+        locked.claimed_at = locked.claimed_at or timezone.now()
+        locked.case = case
+        locked.save()
+        action = AuditEvent.Action.REQUEST_APPROVAL
+    else:
+        decide(locked, Status.PUBLISHED, case)
+        locked.save()
+        action = AuditEvent.Action.PUBLISH
+    common.record(action, moderator=moderator, submission=locked, case=case, note=reason, **details)
+    return case
+
+
+def draft_version(case):
+    """What the approving moderator saw of the draft (the review screen sends it back)."""
+    return case.updated_at.isoformat()
+
+
+@transaction.atomic
+def approve_publication(submission, *, moderator, seen_version=None):
+    """The four-eyes rule's second moderator: publishes the draft case.
+
+    `seen_version` is the draft_version() the moderator read; if the draft was edited
+    since, nothing is published: they approve what they read or nothing.
+    """
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    approval = (
+        PublicationApproval.objects.pending().select_for_update().filter(submission=locked).first()
+    )
+    if approval is None:
+        raise Conflict(_("There is no publication waiting for approval; nothing was changed."))
+    if approval.requested_by_id == moderator.pk:
+        raise ModerationError(_("Another moderator has to approve your publication."))
+    # Locked, so an edit of the draft either lands before (and is seen here) or waits.
+    case = Case.objects.select_for_update().get(pk=approval.case_id)
+    if seen_version is not None and seen_version != draft_version(case):
+        raise Conflict(
+            _("Case #%(id)s was edited since you read it; read it again before approving.")
+            % {"id": case.pk}
+        )
+    now = timezone.now()
+    approval.approved_by = moderator
+    approval.approved_at = now
+    approval.save()
+    case.status = Case.Status.PUBLISHED
+    case.published_at = now
+    case.save()
+    decide(locked, Status.PUBLISHED, case)
+    locked.save()
+    common.record(AuditEvent.Action.APPROVE, moderator=moderator, submission=locked, case=case)
+    return case
+
+
+@transaction.atomic
+def decline_publication(submission, *, moderator, note):
+    """The four-eyes rule's other answer: the second moderator sends the draft back (or the
+    one who prepared it takes it back). The draft case, never public, is deleted; the
+    submission stays in review with the moderator who prepared it."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    approval = (
+        PublicationApproval.objects.pending().select_for_update().filter(submission=locked).first()
+    )
+    if approval is None:
+        raise Conflict(_("There is no publication waiting for approval; nothing was changed."))
+    case = Case.objects.select_for_update().get(pk=approval.case_id)
+    if case.status != Case.Status.DRAFT:
+        raise Conflict(
+            _("Case #%(id)s is no longer a draft; nothing was changed.") % {"id": case.pk}
+        )
+    draft_id = case.pk
+    locked.case = None
+    locked.save()
+    approval.delete()
+    case.delete()
+    common.record(
+        AuditEvent.Action.DECLINE, moderator=moderator, submission=locked, note=note, draft=draft_id
+    )
+    return locked
+
+
+@transaction.atomic
+def merge(submission, *, moderator, case, merge_data):
+    """Add a submission's verified sources and new facts to an existing published case.
+
+    `merge_data`: `outcomes` to add, optional `people_count`/`people_qualifier`, optional
+    `summary_addition`, optional `event` (date, date_precision, kind, description), and the
+    public `correction_note`. All sources the case had are kept; a source already on the
+    case (same link) is not added twice. Confidence can only go up: each added verified
+    source that is independent of the others counts as one more.
+    """
+    locked = lock_submission(submission, moderator)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_public:
+        raise Conflict(
+            _("Case #%(id)s is not published; merge into a published case.") % {"id": case.pk}
+        )
+    known_urls = set(case.sources.exclude(url="").values_list("url", flat=True))
+    new_sources = [
+        source
+        for source in locked.sources.all()
+        if source.is_verified and (not source.url or source.url not in known_urls)
+    ]
+    added = [_copy_source(source, case) for source in new_sources]
+    added_independent = sum(1 for source in new_sources if source.independent)
+    base = CONFIDENCE_RANK[case.confidence]
+    raised = grade(base + added_independent, max(base, len(added)))
+    if CONFIDENCE_RANK[raised] > base:
+        case.confidence = raised
+    existing = set(case.outcomes)
+    for outcome in merge_data.get("outcomes", []):
+        if outcome not in existing:
+            CaseOutcome.objects.create(case=case, outcome=outcome)
+    if merge_data.get("people_count"):
+        case.people_count = merge_data["people_count"]
+        case.people_qualifier = merge_data["people_qualifier"]
+    if merge_data.get("summary_addition"):
+        case.summary = f"{case.summary}\n\n{merge_data['summary_addition']}"
+    if merge_data.get("event"):
+        CaseEvent.objects.create(case=case, **merge_data["event"])
+    case.save()
+    note = merge_data.get("correction_note") or _("Added information from a further report.")
+    CaseCorrection.objects.create(case=case, note=note)
+    decide(locked, Status.PUBLISHED, case)
+    locked.save()
+    common.record(
+        AuditEvent.Action.MERGE,
+        moderator=moderator,
+        submission=locked,
+        case=case,
+        note=note,
+        sources_added=len(added),
+        confidence=case.confidence,
+    )
+    return case

@@ -1,0 +1,227 @@
+"""The facts of a case, defined once.
+
+`ReportedFacts` are what a member of the public may tell in a report and a case states:
+`submissions.Submission` and `Case` both inherit them (in a report every answer may be
+blank). `CaseFacts` adds what only a moderator writes. `CASE_FACTS` and `REPORTED_FACTS`
+name them in order; the moderators' forms, the services, the seeds loader, the exports, the
+API and the data dictionary derive their fields from these tuples, so adding a fact means
+one field here, one migration, and its translations (tests/test_fact_fields.py checks).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .regions import Region
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("exact day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class PeopleQualifier(models.TextChoices):
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    ABOUT = "about", _("about")
+    UP_TO = "up_to", _("up to")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class ServiceStatus(models.TextChoices):
+    CONTRACT = "contract", _("contract soldier")
+    CONSCRIPT = "conscript", _("conscript")
+    MOBILISED = "mobilised", _("mobilised")
+    OFFICER = "officer", _("officer")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Force(models.TextChoices):
+    # The prefix before "_" is the service; the listing filter uses it to offer
+    # "all Rosgvardiya" and "all Armed Forces" as one choice each.
+    ARMY_GROUND = "army_ground", _("Armed Forces: ground forces")
+    ARMY_AIRBORNE = "army_airborne", _("Armed Forces: airborne (VDV)")
+    ARMY_NAVAL_INFANTRY = "army_naval_infantry", _("Armed Forces: naval infantry")
+    ARMY_NAVY = "army_navy", _("Armed Forces: navy")
+    ARMY_AEROSPACE = "army_aerospace", _("Armed Forces: aerospace forces")
+    ARMY_OTHER = "army_other", _("Armed Forces: other or unspecified")
+    ROSGVARDIA_OMON = "rosgvardia_omon", _("Rosgvardiya: OMON")
+    ROSGVARDIA_SOBR = "rosgvardia_sobr", _("Rosgvardiya: SOBR")
+    ROSGVARDIA_OTHER = "rosgvardia_other", _("Rosgvardiya: other or unspecified")
+    FSB = "fsb", _("FSB")
+    POLICE = "police", _("Police (MVD)")
+    OTHER = "other", pgettext_lazy("force", "other")
+    UNKNOWN = "unknown", pgettext_lazy("force", "unknown")
+
+
+class Country(models.TextChoices):
+    UKRAINE = "ua", _("Ukraine")
+    BELARUS = "by", _("Belarus")
+    RUSSIA = "ru", _("Russia")
+    OTHER = "other", pgettext_lazy("country", "other")
+    UNKNOWN = "unknown", pgettext_lazy("country", "unknown")
+
+
+class RefusalKind(models.TextChoices):
+    REFUSED_DEPLOY = "refused_deploy", _("refused to deploy")
+    LEFT_COMBAT = "left_combat", _("refused to continue / left the combat zone")
+    LEFT_UNIT = "left_unit", _("left the unit (AWOL, desertion)")
+    CONTRACT_TERMINATION = "contract_termination", _("sought contract termination")
+    CONSCIENTIOUS_OBJECTION = (
+        "conscientious_objection",
+        _("conscientious objection / alternative civilian service"),
+    )
+    SELF_INJURY = "self_injury", _("self-injury")
+    OTHER = "other", _("other resistance")
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    REPORTED = "reported", _("reported")
+    UNCONFIRMED = "unconfirmed", _("unconfirmed")
+
+
+class ReportedFacts(models.Model):
+    """What a report and a case both say about a refusal. The help texts are the public
+    descriptions of the data dictionary (/data/)."""
+
+    # The choices, also reachable as Case.Force, Submission.Force, …
+    PeopleQualifier = PeopleQualifier
+    ServiceStatus = ServiceStatus
+    Force = Force
+    Country = Country
+    RefusalKind = RefusalKind
+
+    event_date = models.DateField(
+        _("date of the refusal"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date of the refusal (YYYY-MM-DD); empty when unknown. See event_date_precision."
+        ),
+    )
+    event_date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text=_(
+            "How exact event_date is. With 'month' the date is the first day of that month."
+        ),
+    )
+    people_count = models.PositiveIntegerField(
+        _("number of people"),
+        null=True,
+        blank=True,
+        help_text=_("Number of people involved; empty when unknown."),
+    )
+    people_qualifier = models.CharField(
+        _("number is"),
+        max_length=10,
+        choices=PeopleQualifier.choices,
+        default=PeopleQualifier.UNKNOWN,
+        help_text=_("How exact people_count is."),
+    )
+    service_status = models.CharField(
+        _("service status"),
+        max_length=20,
+        choices=ServiceStatus.choices,
+        default=ServiceStatus.UNKNOWN,
+        help_text=_("Service status of the people."),
+    )
+    force = models.CharField(
+        _("force"),
+        max_length=30,
+        choices=Force.choices,
+        default=Force.UNKNOWN,
+        help_text=_("Force or service they belonged to."),
+    )
+    unit = models.CharField(
+        _("unit"), max_length=200, blank=True, help_text=_("Unit, as the sources name it.")
+    )
+    home_region = models.ForeignKey(
+        Region,
+        verbose_name=_("home region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        help_text=_("ISO 3166-2 code of the home region of the unit or people."),
+    )
+    location_country = models.CharField(
+        _("country where it happened"),
+        max_length=10,
+        choices=Country.choices,
+        default=Country.UNKNOWN,
+        help_text=_("Country where the refusal happened."),
+    )
+    location = models.CharField(
+        _("place where it happened"),
+        max_length=200,
+        blank=True,
+        help_text=_("Place where the refusal happened."),
+    )
+    # Blank in a report that does not say; a case always has one (its constraint).
+    refusal_kind = models.CharField(
+        _("kind of refusal"),
+        max_length=30,
+        choices=RefusalKind.choices,
+        blank=True,
+        help_text=_("Kind of refusal."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CaseFacts(ReportedFacts):
+    """What only a case states: written by a moderator from the report and its sources."""
+
+    Confidence = Confidence
+
+    title = models.CharField(_("title"), max_length=200, help_text=_("Title of the case."))
+    summary = models.TextField(
+        _("summary"), help_text=_("What happened, in the project's own words.")
+    )
+    first_reported_on = models.DateField(
+        _("first reported on"),
+        null=True,
+        blank=True,
+        help_text=_("Publication date of the earliest source (YYYY-MM-DD)."),
+    )
+    named_people = models.CharField(
+        _("named people"),
+        max_length=300,
+        blank=True,
+        help_text=_("People already named publicly by a source."),
+    )
+    legal_articles = models.CharField(
+        _("legal articles"),
+        max_length=100,
+        blank=True,
+        help_text=_("Articles of the RF Criminal Code cited, e.g. '332, 337'."),
+    )
+    confidence = models.CharField(
+        _("confidence"),
+        max_length=20,
+        choices=Confidence.choices,
+        default=Confidence.UNCONFIRMED,
+        help_text=_(
+            "Confirmed: two or more independent verified sources, or documents. "
+            "Reported: one verified source. Unconfirmed: the source itself could not confirm."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def _names(model):
+    return tuple(field.name for field in model._meta.fields)
+
+
+# In declaration order: the order of the export's columns and the API's keys.
+REPORTED_FACTS = _names(ReportedFacts)
+CASE_FACTS = _names(CaseFacts)
