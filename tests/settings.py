@@ -20,3 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain http; tests/security checks the https redirect itself.
 SECURE_SSL_REDIRECT = False
+# One process: the test client runs in it, so the per-process cache is shared by every
+# request of a test. The production default (files shared by every worker) is tested with
+# separate processes in tests/test_listing_cache.py and by the browser tests' gunicorn.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,5 +1,12 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -101,16 +108,40 @@ def test_a_renamed_region_shows_in_the_filter_form_at_once(client, region):
     assert "Renamed republic" in client.get(LIST_URL).content.decode()
 
 
-def test_a_change_made_in_another_worker_process_shows_at_once(client, published_case, settings):
-    """Each gunicorn worker has its own local-memory cache; the version that invalidates it
-    is shared through a file, so a case published by one worker shows in all of them."""
+def test_a_change_made_in_another_worker_process_shows_at_once(client, published_case):
+    """Every worker reads the one shared cache, so the version bumped by the worker that
+    changed a case makes every worker's cached page stale."""
     from tracker import cache as public_cache
 
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    client.get(LIST_URL)  # cached in this process
-    # Another worker changes the case: nothing reaches this process's memory, only the file.
-    with public_cache.invalidation_paused():
+    client.get(LIST_URL)  # cached
+    with public_cache.invalidation_paused():  # the change reaches this process no other way
         type(published_case).objects.filter(pk=published_case.pk).update(title="Renamed elsewhere")
-    public_cache._write_file_version()
+    other_worker = caches.create_connection("default")  # a separate cache client
+    other_worker.set(public_cache.VERSION_KEY, "bumped-by-another-worker")
 
     assert "Renamed elsewhere" in listed_titles(client.get(LIST_URL))
+
+
+def test_without_redis_the_cache_is_shared_by_separate_processes(tmp_path):
+    """The embedded default keeps no cache in a worker's own memory: what one process puts
+    in the cache another process reads (two `manage.py shell` processes here, with the
+    project's own settings)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "REDIS_URL": "",
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+
+    def run(*args):
+        return subprocess.run(
+            [*manage, *args], env=env, capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+
+    run("shell", "-c", "from django.core.cache import cache; cache.set('probe', 'seen', 60)")
+    out = run("shell", "-c", "from django.core.cache import cache; print(cache.get('probe'))")
+
+    assert out.strip().splitlines()[-1] == "seen"

@@ -15,9 +15,7 @@ SQL such as `generate_cases`) must call `bump_version()` themselves.
 
 import contextlib
 import hashlib
-import os
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,41 +34,12 @@ VERSION_TIMEOUT = 60 * 60 * 24
 FIGURES_TIMEOUT = 60 * 60
 
 
-def _cache_is_shared():
-    """Local memory is private to each process: a version kept there would tell only the
-    worker that published a case, and the other gunicorn workers would serve stale pages."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    return not backend.endswith("LocMemCache")
-
-
 def current_version():
-    if not _cache_is_shared():
-        return _file_version()
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(VERSION_KEY, version, VERSION_TIMEOUT)
         version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def _file_version():
-    """Without a shared cache, the version lives in a small file every worker on this
-    machine reads (a few microseconds); a missing file is created with a new version."""
-    path = Path(settings.PUBLIC_CACHE_VERSION_FILE)
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        return _write_file_version()
-
-
-def _write_file_version():
-    path = Path(settings.PUBLIC_CACHE_VERSION_FILE)
-    version = uuid.uuid4().hex
-    temporary = path.with_name(f"{path.name}.{version}")
-    temporary.write_text(version)
-    # Atomic: a reader sees the old version or the new one, never half a file.
-    os.replace(temporary, path)
     return version
 
 
@@ -82,10 +51,9 @@ def bump_version():
 
 
 def _new_version():
-    if _cache_is_shared():
-        cache.set(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
-    else:
-        _write_file_version()
+    # A new random version, never an increment: two bumps at once cannot both write the
+    # same next number and leave a page cached in between looking current.
+    cache.set(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
 
 
 def page_is_cacheable(request):

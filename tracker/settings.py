@@ -6,7 +6,6 @@ unless asked for, and a missing SECRET_KEY outside DEBUG stops the process.
 
 import hashlib
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,7 +171,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caching: local memory by default, Redis when REDIS_URL is set.
+# Caching: Redis when REDIS_URL is set (production, several machines); otherwise files in
+# CACHE_DIR. Either way one cache is shared by every worker process of the machine, so a
+# page cached or invalidated by one worker is so for all of them. Keys carry the
+# database's name: a checkout switched from SQLite to PostgreSQL never serves the other
+# database's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -185,8 +188,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "refusal-tracker",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / "var" / "cache"),
+            "KEY_PREFIX": str(DATABASES["default"]["NAME"]),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
         }
     }
 
@@ -232,14 +237,6 @@ MODERATION_DUPLICATE_WINDOW_DAYS = env_int("MODERATION_DUPLICATE_WINDOW_DAYS", 6
 # Seconds the content of the public listing and home page is cached for anonymous readers
 # (tracker/cache.py; any change to a case invalidates it at once). 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
-# Without REDIS_URL each worker has its own local-memory cache, so the version that
-# invalidates cached public pages is kept in this file, shared by the workers on one
-# machine. (Several machines need REDIS_URL.)
-_SITE_ID = hashlib.sha256(f"{BASE_DIR}:{DATABASES['default']['NAME']}".encode()).hexdigest()
-PUBLIC_CACHE_VERSION_FILE = os.environ.get("PUBLIC_CACHE_VERSION_FILE") or str(
-    Path(tempfile.gettempdir()) / f"refusal-tracker-{_SITE_ID[:16]}.version"
-)
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -126,6 +126,8 @@ def server(tmp_path_factory):
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
+        # The workers share this run's own cache folder (the embedded default's kind).
+        "CACHE_DIR": str(tmp / "cache"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on the loopback: no HTTPS redirect, cookies without the Secure flag.
         "HTTPS": "false",
