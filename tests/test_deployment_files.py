@@ -6,7 +6,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 READ_BY_APP = (ROOT / "tracker" / "settings.py").read_text() + (
-    ROOT / "tracker" / "gunicorn.py"
+    ROOT / "tracker" / "ops" / "gunicorn.py"
 ).read_text()
 
 

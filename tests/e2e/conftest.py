@@ -149,7 +149,7 @@ def server(tmp_path_factory):
         )
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [gunicorn, "-c", "python:tracker.gunicorn", "tracker.wsgi:application"],
+        [gunicorn, "-c", "python:tracker.ops.gunicorn", "tracker.wsgi:application"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -131,7 +131,7 @@ def manage(environment, *command):
 def start_server(environment, log_path, port):
     log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
-        [BIN / "gunicorn", "-c", "python:tracker.gunicorn", "tracker.wsgi"],
+        [BIN / "gunicorn", "-c", "python:tracker.ops.gunicorn", "tracker.wsgi"],
         cwd=ROOT,
         env=environment,
         stdout=log,

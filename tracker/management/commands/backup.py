@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.backups import BackupError, make_backup
+from tracker.ops.backups import BackupError, make_backup
 
 
 class Command(BaseCommand):

@@ -144,7 +144,7 @@ def server_environment(static_root):
             database_url = database_url.replace("@", f":{database['PASSWORD']}@", 1)
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tracker.settings_benchmark",
+        "DJANGO_SETTINGS_MODULE": "tracker.ops.settings_benchmark",
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": settings.SECRET_KEY,
         "CONTACT_ENCRYPTION_KEYS": ",".join(settings.CONTACT_ENCRYPTION_KEYS),
@@ -167,7 +167,7 @@ def running_server(env, options, *, cache_seconds, stderr):
         "gunicorn",
         "tracker.wsgi:application",
         "-c",
-        "python:tracker.gunicorn",
+        "python:tracker.ops.gunicorn",
         "--bind",
         f"{HOST}:{options['port']}",
         "--workers",

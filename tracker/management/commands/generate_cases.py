@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from tracker.cache import bump_version, invalidation_paused
 from tracker.models import Case, Region
-from tracker.synthetic import CHILD_MODELS, Generator
+from tracker.ops.synthetic import CHILD_MODELS, Generator
 
 
 class Command(BaseCommand):

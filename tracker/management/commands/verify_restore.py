@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.backups import BackupError, verify_restore
+from tracker.ops.backups import BackupError, verify_restore
 
 
 class Command(BaseCommand):

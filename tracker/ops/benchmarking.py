@@ -1,6 +1,6 @@
 """What `manage.py benchmark` adds to the server it starts, and nothing else does.
 
-`tracker.settings_benchmark` (the production settings plus this middleware and URLconf)
+`tracker.ops.settings_benchmark` (the production settings plus this middleware and URLconf)
 is used only by the gunicorn that the benchmark command starts on 127.0.0.1; the
 production settings never load this module.
 """

@@ -1,4 +1,4 @@
-"""gunicorn settings: `gunicorn -c python:tracker.gunicorn tracker.wsgi`.
+"""gunicorn settings: `gunicorn -c python:tracker.ops.gunicorn tracker.wsgi`.
 
 The access log format leaves out the client address and user agent (gunicorn's default
 logs both): no IP address is ever written by the app.

@@ -4,5 +4,5 @@ timing header and a trivial view to compare against (tracker/benchmarking.py).""
 from tracker.settings import *  # noqa: F403
 from tracker.settings import MIDDLEWARE
 
-MIDDLEWARE = ["tracker.benchmarking.ServerTimingMiddleware", *MIDDLEWARE]
-ROOT_URLCONF = "tracker.benchmarking"
+MIDDLEWARE = ["tracker.ops.benchmarking.ServerTimingMiddleware", *MIDDLEWARE]
+ROOT_URLCONF = "tracker.ops.benchmarking"

@@ -13,7 +13,7 @@ import random
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Case, CaseEvent, CaseOutcome, Source
+from tracker.models import Case, CaseEvent, CaseOutcome, Source
 
 START = datetime.date(2022, 2, 24)
 
