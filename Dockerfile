@@ -1,9 +1,9 @@
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/staticfiles
+# compile_translations is pure Python (polib): the image needs no gettext.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/staticfiles \
+    CACHE_DIR=/data/cache
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY tracker tracker
 COPY submissions submissions
@@ -12,6 +12,6 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN export SECRET_KEY=build-only CONTACT_ENCRYPTION_KEYS=build-only \
     && python manage.py compile_translations && python manage.py collectstatic --noinput \
-    && useradd --system --home /app app && mkdir -p /data/media && chown app /data/media
+    && useradd --system --home /app app && mkdir -p /data/media /data/cache && chown app /data/media /data/cache
 USER app
 EXPOSE 8000

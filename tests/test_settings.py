@@ -56,3 +56,56 @@ def test_database_connections_are_health_checked():
 
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert settings.TIME_ZONE == "UTC"
+
+
+def test_no_setting_is_assigned_twice():
+    """A second assignment silently wins over the first, and a reader of the first is misled."""
+    import ast
+    from pathlib import Path
+
+    import tracker.settings
+
+    tree = ast.parse(Path(tracker.settings.__file__).read_text())
+    names = [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.isupper()
+    ]
+    assigned_twice = {name for name in names if names.count(name) > 1}
+    # Built up on purpose: the base list, then an addition that depends on another setting.
+    assert assigned_twice <= {"SILENCED_SYSTEM_CHECKS"}
+
+
+def test_the_env_example_values_are_the_settings_defaults():
+    """What .env.example shows for a number is what the app uses when it is not set."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    example = (Path(settings.BASE_DIR) / ".env.example").read_text()
+    numbers = dict(re.findall(r"^([A-Z_]+)=(\d+)$", example, re.M))
+    clean = {key: value for key, value in os.environ.items() if key not in numbers}
+    clean.update(SECRET_KEY="x" * 50, CONTACT_ENCRYPTION_KEYS=TEST_KEY)
+    script = (
+        "import json, tracker.settings as s; "
+        "print(json.dumps({n: getattr(s, n, None) for n in %r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script % sorted(numbers)],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    defaults = json.loads(result.stdout)
+    differing = {
+        name: (value, defaults[name])
+        for name, value in numbers.items()
+        if defaults[name] is not None and defaults[name] != int(value)
+    }
+    assert differing == {}

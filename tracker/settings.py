@@ -208,8 +208,6 @@ LOGOUT_REDIRECT_URL = "tracker:home"
 # A session ends after this many seconds without a request; every request restarts the clock.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 
 OTP_TOTP_ISSUER = "Refusal Tracker"
 # A failed code doubles the wait before the next try (seconds, per device).
