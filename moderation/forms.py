@@ -254,7 +254,10 @@ class MergeForm(forms.Form):
         widget=IsoDateInput(),
     )
     event_date_precision = forms.ChoiceField(
-        label=_("Date precision"), choices=DatePrecision.choices, initial="day", required=False
+        label=_("Date precision"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        required=False,
     )
     event_kind = forms.ChoiceField(
         label=_("Timeline event: kind"),
@@ -303,7 +306,7 @@ class MergeForm(forms.Form):
         if data.get("event_date"):
             merge_data["event"] = {
                 "date": data["event_date"],
-                "date_precision": data.get("event_date_precision") or "day",
+                "date_precision": data.get("event_date_precision") or DatePrecision.DAY,
                 "kind": data["event_kind"],
                 "description": data["event_description"],
             }

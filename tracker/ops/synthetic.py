@@ -13,7 +13,7 @@ import random
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker.models import Case, CaseEvent, CaseOutcome, Source
+from tracker.models import Case, CaseEvent, CaseOutcome, DatePrecision, Source
 
 START = datetime.date(2022, 2, 24)
 
@@ -147,6 +147,9 @@ CONFIDENCE = _weighted([("confirmed", 30), ("reported", 55), ("unconfirmed", 15)
 QUALIFIERS = _weighted([("exact", 60), ("at_least", 15), ("about", 20), ("up_to", 5)])
 
 
+PRECISIONS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.UNKNOWN]
+
+
 class Generator:
     """Rows of synthetic cases and their children, reproducible from `seed`."""
 
@@ -173,46 +176,25 @@ class Generator:
         )
         people = 1 if r.random() < 0.55 else int(r.paretovariate(1.2)) + 1
         unknown_people = r.random() < 0.03
-        date = START + datetime.timedelta(days=r.randrange(self.days + 1))
-        precision = r.choices(["day", "month", "year", "unknown"], [70, 22, 5, 3])[0]
-        if precision == "month":
-            date = date.replace(day=1)
-        elif precision == "year":
-            date = date.replace(month=1, day=1)
-        known_date = None if precision == "unknown" else date
+        date, precision = self._event_date()
         article = r.choice(ARTICLES)
-        who = (WHO_RU if russian else WHO_EN)[service][0 if people == 1 else 1]
-        did = (DID_RU if russian else DID_EN)[kind]
         place = place_ru if russian else place_en
-        count = "" if people == 1 else f"{people} "
-        title = f"{count}{who} {did}"[:200]
-        then = r.sample(THEN_RU if russian else THEN_EN, k=r.randint(1, 3))
-        where = f" ({place})" if place else ""
-        summary = " ".join(
-            [
-                f"{count}{who} из подразделения «{unit}»{where} {did}."
-                if russian
-                else f"{count}{who} of {unit}{where} {did}."
-            ]
-            + [sentence.format(article=article) for sentence in then]
-        )
+        title, summary = self._text(russian, service, kind, people, unit, place, article)
         published_at = self.now - datetime.timedelta(
             days=(self.today - self._date_after(date, 400)).days, seconds=r.randrange(86400)
         )
         values = {
-            "title": title[0].upper() + title[1:],
+            "title": title,
             "slug": slugify(title)[:80].strip("-"),
-            "summary": summary[0].upper() + summary[1:],
+            "summary": summary,
             "status": Case.Status.PUBLISHED,
             "published_at": published_at,
             "retraction_reason": "",
-            "event_date": known_date,
+            "event_date": None if precision == DatePrecision.UNKNOWN else date,
             "event_date_precision": precision,
             "first_reported_on": self._date_after(date, 60),
             "people_count": None if unknown_people else people,
-            "people_qualifier": "unknown"
-            if unknown_people
-            else ("exact" if people == 1 else r.choices(*QUALIFIERS)[0]),
+            "people_qualifier": self._qualifier(people, unknown_people),
             "named_people": "",
             "service_status": service,
             "force": r.choices(*FORCES)[0],
@@ -229,6 +211,44 @@ class Generator:
             "updated_at": published_at,
         }
         outcomes = r.sample(CaseOutcome.Outcome.values, k=r.choices([1, 2, 3], [50, 35, 15])[0])
+        sources = self._sources(title, date)
+        events = self._events(date, russian, article)
+        return values, outcomes, sources, events
+
+    def _event_date(self):
+        r = self.random
+        date = START + datetime.timedelta(days=r.randrange(self.days + 1))
+        precision = r.choices(PRECISIONS, [70, 22, 5, 3])[0]
+        if precision == DatePrecision.MONTH:
+            date = date.replace(day=1)
+        elif precision == DatePrecision.YEAR:
+            date = date.replace(month=1, day=1)
+        return date, precision
+
+    def _qualifier(self, people, unknown):
+        if unknown:
+            return Case.PeopleQualifier.UNKNOWN
+        if people == 1:
+            return Case.PeopleQualifier.EXACT
+        return self.random.choices(*QUALIFIERS)[0]
+
+    def _text(self, russian, service, kind, people, unit, place, article):
+        who = (WHO_RU if russian else WHO_EN)[service][0 if people == 1 else 1]
+        did = (DID_RU if russian else DID_EN)[kind]
+        count = "" if people == 1 else f"{people} "
+        title = f"{count}{who} {did}"[:200]
+        then = self.random.sample(THEN_RU if russian else THEN_EN, k=self.random.randint(1, 3))
+        where = f" ({place})" if place else ""
+        first = (
+            f"{count}{who} из подразделения «{unit}»{where} {did}."
+            if russian
+            else f"{count}{who} of {unit}{where} {did}."
+        )
+        summary = " ".join([first] + [sentence.format(article=article) for sentence in then])
+        return title[0].upper() + title[1:], summary[0].upper() + summary[1:]
+
+    def _sources(self, title, date):
+        r = self.random
         sources = []
         for number in range(r.choices([1, 2, 3], [50, 35, 15])[0]):
             outlet, language = r.choice(OUTLETS)
@@ -244,16 +264,19 @@ class Generator:
                     "verified_at": None,
                 }
             )
-        events = [
+        return sources
+
+    def _events(self, date, russian, article):
+        r = self.random
+        return [
             {
                 "date": self._date_after(date, 500),
-                "date_precision": "day",
+                "date_precision": DatePrecision.DAY,
                 "kind": r.choice(CaseEvent.Kind.values),
                 "description": r.choice(THEN_RU if russian else THEN_EN).format(article=article),
             }
             for _ in range(r.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0])
         ]
-        return values, outcomes, sources, events
 
     def batch(self, size):
         return [self.case() for _ in range(size)]
