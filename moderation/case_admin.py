@@ -15,8 +15,20 @@ from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseEvent, CaseOutc
 from . import services
 from .forms import RetractForm
 
-# Inlines whose changes the correction line names, by the name edit_case knows them by.
-INLINE_CHANGES = {Source: "sources", CaseEvent: "events"}
+
+def _inline_changes(form, formsets):
+    """What the saved inlines changed, as edit_case takes it for the correction line."""
+    also_changed, added, removed = [], 0, 0
+    for formset in formsets:
+        if formset.model is Source:
+            added, removed = len(formset.new_objects), len(formset.deleted_objects)
+            if formset.changed_objects:
+                also_changed.append("sources")
+        elif formset.model is CaseEvent and formset.has_changed():
+            also_changed.append("events")
+    if "related_cases" in form.changed_data:
+        also_changed.append("related_cases")
+    return {"also_changed": also_changed, "sources_added": added, "sources_removed": removed}
 
 
 class SourceInline(admin.TabularInline):
@@ -60,10 +72,12 @@ class CaseAdminForm(forms.ModelForm):
         required=False,
         max_length=CaseCorrection._meta.get_field("note").max_length,
         help_text=gettext_lazy(
-            "Shown on the page of a published case with today's date. Left empty, the line "
-            "lists what changed."
+            "Optional, shown on the page of a published case beside the line that lists what "
+            "changed."
         ),
     )
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Case
@@ -73,6 +87,18 @@ class CaseAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("outcomes", self.instance.outcomes)
+            self.initial.setdefault("seen_version", self.instance.version)
+
+    def clean_seen_version(self):
+        seen = self.cleaned_data["seen_version"]
+        if self.instance.pk and seen is not None and seen != self.instance.version:
+            raise forms.ValidationError(
+                gettext_lazy(
+                    "Someone changed this case after you opened it; nothing was saved. "
+                    "Open it again to see the change."
+                )
+            )
+        return seen
 
 
 @admin.register(Case)
@@ -145,7 +171,7 @@ class CaseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["correction_note"]}),
+        (None, {"fields": ["correction_note", "seen_version"]}),
         (
             gettext_lazy("Record"),
             {
@@ -187,13 +213,6 @@ class CaseAdmin(admin.ModelAdmin):
                 CaseOutcome(case=case, outcome=outcome) for outcome in data["outcomes"]
             )
             return
-        also_changed = [
-            INLINE_CHANGES[formset.model]
-            for formset in formsets
-            if formset.model in INLINE_CHANGES and formset.has_changed()
-        ]
-        if "related_cases" in form.changed_data:
-            also_changed.append("related_cases")
         changes = {name: data[name] for name in CASE_FACTS if name in form.changed_data}
         changes["outcomes"] = data["outcomes"]
         services.edit_case(
@@ -201,8 +220,9 @@ class CaseAdmin(admin.ModelAdmin):
             moderator=request.user,
             changes=changes,
             correction_note=data.get("correction_note", ""),
-            also_changed=also_changed,
+            seen_version=data.get("seen_version"),
             via="admin",
+            **_inline_changes(form, formsets),
         )
 
     @admin.action(description=gettext_lazy("Retract the selected cases"))

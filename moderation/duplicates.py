@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest
 
 from submissions.models import Submission
 from tracker.models import Case
+from tracker.search import order_by_relevance, search_cases
 
 UNIT_NUMBER = re.compile(r"\d{3,}")
 SIMILARITY_THRESHOLD = 0.3
@@ -62,3 +63,21 @@ def possible_duplicates(submission):
         cases = cases.filter(same & near).order_by("-event_date", "-id")
         others = others.filter(same & near).order_by("-created_at")
     return list(cases[:LIMIT]), list(others[:LIMIT])
+
+
+def find_cases(query, limit=LIMIT):
+    """Published cases a moderator looks for to merge into: by number, or by the words of
+    the public search (title, summary, unit, place, names)."""
+    cases = Case.objects.public().select_related("home_region")
+    if query.strip().lstrip("#").isdigit():
+        return list(cases.filter(pk=int(query.strip().lstrip("#"))))
+    found = search_cases(cases, query)
+    return list(order_by_relevance(found, fallback=["-event_date", "-id"])[:limit])
+
+
+def find_case(number):
+    """The published case with this number, for the merge page's preview, or None."""
+    try:
+        return Case.objects.public().select_related("home_region").get(pk=int(number))
+    except (TypeError, ValueError, Case.DoesNotExist):
+        return None

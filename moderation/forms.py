@@ -8,6 +8,7 @@ from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutc
 from tracker.widgets import IsoDateInput
 
 from . import services
+from .wording import refuse_verbatim
 
 Status = Submission.Status
 
@@ -168,12 +169,18 @@ class PublishForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, suggested, **kwargs):
+    def __init__(self, *args, suggested, report_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = suggested
+        self.report_text = report_text
         self.fields["confidence"].help_text = _(
             "The verified sources support “%(grade)s”. You may lower it with a reason."
         ) % {"grade": Case.Confidence(suggested).label}
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"]
+        refuse_verbatim(summary, self.report_text)
+        return summary
 
     def clean(self):
         cleaned = super().clean()
@@ -188,10 +195,10 @@ class PublishForm(CaseForm):
 
 
 def initial_case_data(submission):
-    """The publish form prefilled from the report's structured answers (never its text)."""
+    """The publish form prefilled from the report's structured answers. Title and summary
+    start empty: the moderator writes them, with the report's text beside the form."""
     initial = {field: getattr(submission, field) for field in REPORTED_FACTS}
     initial.update(
-        summary=submission.what_happened,
         first_reported_on=min(
             (s.published_on for s in submission.sources.all() if s.published_on), default=None
         ),
@@ -203,27 +210,21 @@ def initial_case_data(submission):
 
 class CaseEditForm(CaseForm):
     correction_note = forms.CharField(
-        label=_("Public correction note"),
+        label=_("Public correction note (optional)"),
         required=False,
         max_length=300,
         help_text=_(
-            "Shown on the case page with today's date, e.g. “Corrected the unit number.” "
-            "Required when a published case changes."
+            "A published case's page lists what changed, with today's date; a note here is "
+            "shown beside that line, e.g. “The unit number was misread in the first report.”"
         ),
     )
+    # The version this form was made from; a save made from an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("outcomes", self.instance.outcomes)
-
-    def clean(self):
-        cleaned = super().clean()
-        changed = set(self.changed_data) - {"correction_note"}
-        if self.instance.is_public and changed and not cleaned.get("correction_note"):
-            self.add_error(
-                "correction_note", _("Say in general terms what changed; readers see it.")
-            )
-        return cleaned
+        self.initial.setdefault("version", self.instance.version)
 
 
 class MergeForm(forms.Form):
@@ -268,10 +269,25 @@ class MergeForm(forms.Form):
         label=_("Timeline event: what happened"), required=False, max_length=1000
     )
     correction_note = forms.CharField(
-        label=_("Public correction note"),
+        label=_("Public correction note (optional)"),
+        required=False,
         max_length=300,
-        initial=_("Added a source and information from a further report."),
+        help_text=_(
+            "The case page lists what the merge added, with today's date; a note here is "
+            "shown beside that line."
+        ),
     )
+    # The version of the case the confirmation page showed; set by that page.
+    case_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, report_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report_text = report_text
+
+    def clean_summary_addition(self):
+        addition = self.cleaned_data["summary_addition"]
+        refuse_verbatim(addition, self.report_text)
+        return addition
 
     def clean_case(self):
         try:
@@ -301,7 +317,7 @@ class MergeForm(forms.Form):
             "people_count": data.get("people_count"),
             "people_qualifier": data.get("people_qualifier"),
             "summary_addition": data.get("summary_addition", ""),
-            "correction_note": data["correction_note"],
+            "correction_note": data.get("correction_note", ""),
         }
         if data.get("event_date"):
             merge_data["event"] = {

@@ -89,9 +89,10 @@ def test_an_admin_edit_of_a_published_case_goes_through_the_edit_service(
     assert response.status_code == 302
     published_case.refresh_from_db()
     assert published_case.unit == "military unit 3723"
-    assert list(published_case.corrections.values_list("note", flat=True)) == ["Unit added."]
+    correction = published_case.corrections.get()
+    assert (correction.changes, correction.note) == ({"fields": ["unit"]}, "Unit added.")
     event = AuditEvent.objects.get(action=AuditEvent.Action.EDIT_CASE)
-    assert event.details == {"fields": ["unit"], "via": "admin"}
+    assert (event.details["fields"], event.details["via"]) == (["unit"], "admin")
 
 
 def test_an_admin_edit_without_a_note_says_exactly_what_changed(admin_client, published_case):
@@ -99,9 +100,11 @@ def test_an_admin_edit_without_a_note_says_exactly_what_changed(admin_client, pu
 
     admin_client.post(url, data)
 
-    assert list(CaseCorrection.objects.values_list("note", flat=True)) == [
-        "Corrected: place where it happened."
-    ]
+    correction = CaseCorrection.objects.get()
+    assert (correction.description(), correction.note) == (
+        "Corrected: place where it happened.",
+        "",
+    )
 
 
 def test_saving_the_admin_form_unchanged_leaves_no_correction(admin_client, published_case):

@@ -1,5 +1,8 @@
 """Each decision's effect on the submission, the case and the public listing."""
 
+import html
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -185,8 +188,23 @@ def test_with_four_eyes_a_second_moderator_must_approve_the_publication(
 
 
 def merge(client, submission, case, **extra):
+    """As a moderator merges: the form, then the confirmation page's own form."""
     data = {"case": case.pk, "correction_note": "Added a second report.", **extra}
-    return client.post(reverse("moderation:merge", args=[submission.pk]), data, follow=True)
+    url = reverse("moderation:merge", args=[submission.pk])
+    confirmation = client.post(url, data)
+    if 'name="confirm"' not in confirmation.content.decode():
+        return confirmation  # the form came back with an error
+    return client.post(url, hidden_inputs(confirmation), follow=True)
+
+
+def hidden_inputs(response):
+    """What a page's hidden inputs post back, as the browser would send it."""
+    data = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', response.content.decode()
+    ):
+        data.setdefault(name, []).append(html.unescape(value))
+    return data
 
 
 def test_merging_keeps_all_sources_and_adds_the_new_facts(moderator_client, region):
@@ -397,20 +415,24 @@ def test_editing_a_published_case_leaves_a_public_correction(moderator_client, p
 
     published_case.refresh_from_db()
     assert published_case.unit == "military unit 3724"
-    assert CaseCorrection.objects.get(case=published_case).note == note
-    assert note in moderator_client.get(published_case.get_absolute_url()).content.decode()
-    assert AuditEvent.objects.get(action="edit_case").details == {"fields": ["unit"]}
+    correction = CaseCorrection.objects.get(case=published_case)
+    assert (correction.changes, correction.note) == ({"fields": ["unit"]}, note)
+    page = moderator_client.get(published_case.get_absolute_url()).content.decode()
+    assert "Corrected: unit." in page and note in page
+    event = AuditEvent.objects.get(action="edit_case")
+    assert event.details["fields"] == ["unit"]
+    assert event.details["changes"] == {"unit": ["", "military unit 3724"]}
 
 
-def test_editing_a_published_case_needs_a_correction_note(moderator_client, published_case):
+def test_an_edit_without_a_note_still_says_what_changed(moderator_client, published_case):
     url = reverse("moderation:case_edit", args=[published_case.pk])
 
-    response = moderator_client.post(url, edit_form(published_case, unit="military unit 3724"))
+    moderator_client.post(url, edit_form(published_case, unit="military unit 3724"))
 
-    assert "Say in general terms what changed" in response.content.decode()
     published_case.refresh_from_db()
-    assert published_case.unit == ""
-    assert not CaseCorrection.objects.exists()
+    assert published_case.unit == "military unit 3724"
+    correction = CaseCorrection.objects.get()
+    assert (correction.description(), correction.note) == ("Corrected: unit.", "")
 
 
 @override_settings(MODERATION_FOUR_EYES=True)

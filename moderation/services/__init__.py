@@ -15,7 +15,7 @@ write lock at BEGIN, which serialises them the same way.)
 """
 
 from ..confidence import ModerationError, check_confidence, suggested_confidence
-from .case_changes import edit_case, retract
+from .case_changes import StaleEdit, changes_since, edit_case, retract
 from .common import Conflict, record
 from .handling import ask, claim, reject, reject_as_spam, release, verify_source, view_contact
 from .publishing import (
@@ -24,10 +24,13 @@ from .publishing import (
     draft_version,
     merge,
     publish,
+    sources_to_merge,
 )
 
 __all__ = [
     "Conflict",
+    "StaleEdit",
+    "changes_since",
     "ModerationError",
     "approve_publication",
     "ask",
@@ -43,6 +46,7 @@ __all__ = [
     "reject_as_spam",
     "release",
     "retract",
+    "sources_to_merge",
     "suggested_confidence",
     "verify_source",
     "view_contact",

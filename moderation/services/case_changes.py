@@ -1,10 +1,14 @@
 """Changes to a case once it exists: edits (from the moderation screens and the admin alike)
-and retraction. On a public case every edit leaves a public correction line."""
+and retraction.
 
-from django.core.exceptions import FieldDoesNotExist
+Every change raises the case's `version` and is kept in the audit trail with the values
+before and after (the case's history). A form carries the version it was made from; a
+change made from an older version is refused (`StaleEdit`), never saved over another
+moderator's. On a public case every change leaves a public correction line that records
+what changed as data (`CaseCorrection.changes`)."""
+
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseOutcome
 
@@ -12,62 +16,51 @@ from ..models import AuditEvent
 from . import common
 from .common import Conflict
 
-CORRECTION_MAX_LENGTH = CaseCorrection._meta.get_field("note").max_length
-# What else a change may touch, as the correction line names it.
-OTHER_CHANGES = {
-    "outcomes": _lazy("what followed"),
-    "sources": _lazy("sources"),
-    "events": _lazy("timeline events"),
-    "related_cases": _lazy("related cases"),
-}
+CORRECTION_NOTE_MAX_LENGTH = CaseCorrection._meta.get_field("note").max_length
 
 
-@transaction.atomic
-def retract(case, *, moderator, reason):
-    """Take a case off the public record; its URL then says it was withdrawn, and why."""
+class StaleEdit(Conflict):
+    """The case changed since the moderator's form was made from it."""
+
+    def __init__(self, case, seen_version):
+        self.case = case
+        self.seen_version = seen_version
+        super().__init__(
+            _(
+                "Case #%(id)s was changed by someone else after you opened it; nothing was "
+                "saved. See what changed, then save again if your changes still apply."
+            )
+            % {"id": case.pk}
+        )
+
+
+def lock_case(case, seen_version=None):
+    """The case, locked for this transaction; StaleEdit if it is no longer the version the
+    moderator's form was made from."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status != Case.Status.PUBLISHED:
-        raise Conflict(_("Case #%(id)s is not published; nothing was changed.") % {"id": locked.pk})
-    locked.status = Case.Status.RETRACTED
-    locked.retraction_reason = reason
-    locked.save()
-    common.record(AuditEvent.Action.RETRACT, moderator=moderator, case=locked, note=reason)
+    if seen_version not in (None, "") and int(seen_version) != locked.version:
+        raise StaleEdit(locked, int(seen_version))
     return locked
 
 
-@transaction.atomic
-def edit_case(case, *, moderator, changes, correction_note="", also_changed=(), via=""):
-    """Change a case's facts (and outcomes). Returns the names of what changed.
+def history_value(case, field):
+    """A fact's value as the history keeps it (JSON): dates as ISO, a region as its code."""
+    if field == "outcomes":
+        return sorted(case.outcomes)
+    if field == "home_region":
+        return case.home_region.code if case.home_region_id else None
+    value = getattr(case, field)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
-    `also_changed` names what the caller changed beside the facts in the same transaction
-    (the admin's inlines: "sources", "timeline events"). On a public case every change
-    leaves a public correction line: `correction_note` in general terms, or, without one,
-    the list of what changed, so the line never claims more or less than happened.
-    """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    changed = [name for name in CASE_FACTS if name in changes and _differs(locked, name, changes)]
-    for field in changed:
-        setattr(locked, field, changes[field])
-    if "outcomes" in changes and set(changes["outcomes"]) != set(locked.outcomes):
-        locked.outcome_rows.exclude(outcome__in=changes["outcomes"]).delete()
-        for outcome in set(changes["outcomes"]) - set(locked.outcomes):
-            CaseOutcome.objects.create(case=locked, outcome=outcome)
-        changed.append("outcomes")
-    changed += [name for name in also_changed if name not in changed]
-    if not changed:
-        return changed
-    locked.save()
-    note = correction_note.strip()
-    if locked.is_public:
-        note = note or _correction_from(changed)
-        CaseCorrection.objects.create(case=locked, note=note[:CORRECTION_MAX_LENGTH])
-    details = {"fields": changed}
-    if via:
-        details["via"] = via
-    common.record(
-        AuditEvent.Action.EDIT_CASE, moderator=moderator, case=locked, note=note, **details
-    )
-    return changed
+
+def changes_since(case, version):
+    """The recorded changes of `case` after `version`, oldest first: what another moderator
+    did while a form made from `version` was open."""
+    return [
+        event
+        for event in case.audit_events.order_by("at", "id")
+        if (event.details.get("version") or 0) > version
+    ]
 
 
 def _differs(case, field, changes):
@@ -76,12 +69,103 @@ def _differs(case, field, changes):
     return getattr(case, field) != changes[field]
 
 
-def _label(name):
-    try:
-        return str(Case._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return str(OTHER_CHANGES.get(name, name))
+def _set_outcomes(case, outcomes):
+    case.outcome_rows.exclude(outcome__in=outcomes).delete()
+    for outcome in set(outcomes) - set(case.outcomes):
+        CaseOutcome.objects.create(case=case, outcome=outcome)
 
 
-def _correction_from(changed):
-    return _("Corrected: %(fields)s.") % {"fields": ", ".join(_label(name) for name in changed)}
+def record_change(
+    case, *, moderator, action, fields, before, note="", correction=None, submission=None, **extra
+):
+    """Raise the version, save, and keep the change: the audit event with before/after
+    values, and on a public case the correction line (`correction`: its `changes`)."""
+    case.version += 1
+    case.save()
+    after = {field: history_value(case, field) for field in before}
+    if case.is_public and correction is not None:
+        CaseCorrection.objects.create(
+            case=case, changes=correction, note=note[:CORRECTION_NOTE_MAX_LENGTH]
+        )
+    common.record(
+        action,
+        moderator=moderator,
+        submission=submission,
+        case=case,
+        note=note,
+        fields=fields,
+        changes={field: [before[field], after[field]] for field in before},
+        version=case.version,
+        **extra,
+    )
+
+
+@transaction.atomic
+def edit_case(
+    case,
+    *,
+    moderator,
+    changes,
+    correction_note="",
+    seen_version=None,
+    also_changed=(),
+    sources_added=0,
+    sources_removed=0,
+    via="",
+):
+    """Change a case's facts (and outcomes). Returns the names of what changed.
+
+    `also_changed` names what the caller changed beside the facts in the same transaction
+    (the admin's inlines: "sources", "events", "related_cases"), `sources_added` and
+    `sources_removed` how many sources it added and removed; the correction line says so.
+    """
+    locked = lock_case(case, seen_version)
+    fields = [name for name in CASE_FACTS if name in changes and _differs(locked, name, changes)]
+    if "outcomes" in changes and set(changes["outcomes"]) != set(locked.outcomes):
+        fields.append("outcomes")
+    before = {field: history_value(locked, field) for field in fields}
+    for field in fields:
+        if field == "outcomes":
+            _set_outcomes(locked, changes["outcomes"])
+        else:
+            setattr(locked, field, changes[field])
+    touched = fields + [name for name in also_changed if name not in fields]
+    if not touched and not (sources_added or sources_removed):
+        return []
+    correction = {"fields": touched}
+    if sources_added:
+        correction["sources_added"] = sources_added
+    if sources_removed:
+        correction["sources_removed"] = sources_removed
+    extra = {"via": via} if via else {}
+    record_change(
+        locked,
+        moderator=moderator,
+        action=AuditEvent.Action.EDIT_CASE,
+        fields=touched,
+        before=before,
+        note=correction_note.strip(),
+        correction=correction,
+        **extra,
+    )
+    return touched
+
+
+@transaction.atomic
+def retract(case, *, moderator, reason, seen_version=None):
+    """Take a case off the public record; its URL then says it was withdrawn, and why."""
+    locked = lock_case(case, seen_version)
+    if locked.status != Case.Status.PUBLISHED:
+        raise Conflict(_("Case #%(id)s is not published; nothing was changed.") % {"id": locked.pk})
+    before = {"status": locked.status, "retraction_reason": locked.retraction_reason}
+    locked.status = Case.Status.RETRACTED
+    locked.retraction_reason = reason
+    record_change(
+        locked,
+        moderator=moderator,
+        action=AuditEvent.Action.RETRACT,
+        fields=list(before),
+        before=before,
+        note=reason,
+    )
+    return locked

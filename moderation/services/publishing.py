@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions.models import Submission
-from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseEvent, CaseOutcome, Source
+from tracker.models import CASE_FACTS, Case, CaseEvent, CaseOutcome, Source
 
 from ..confidence import (
     CONFIDENCE_RANK,
@@ -21,6 +21,7 @@ from ..confidence import (
 )
 from ..models import AuditEvent, PublicationApproval
 from . import common
+from .case_changes import history_value, lock_case, record_change
 from .common import Conflict, Status, decide, lock_submission
 
 
@@ -86,7 +87,7 @@ def publish(submission, *, moderator, case_data):
 
 def draft_version(case):
     """What the approving moderator saw of the draft (the review screen sends it back)."""
-    return case.updated_at.isoformat()
+    return str(case.version)
 
 
 @transaction.atomic
@@ -115,12 +116,19 @@ def approve_publication(submission, *, moderator, seen_version=None):
     approval.approved_by = moderator
     approval.approved_at = now
     approval.save()
+    before = {"status": case.status}
     case.status = Case.Status.PUBLISHED
     case.published_at = now
-    case.save()
+    record_change(
+        case,
+        moderator=moderator,
+        action=AuditEvent.Action.APPROVE,
+        fields=["status"],
+        before=before,
+        submission=locked,
+    )
     decide(locked, Status.PUBLISHED, case)
     locked.save()
-    common.record(AuditEvent.Action.APPROVE, moderator=moderator, submission=locked, case=case)
     return case
 
 
@@ -151,34 +159,75 @@ def decline_publication(submission, *, moderator, note):
     return locked
 
 
+# What a merge may change of a case's facts, kept with before/after values in its history.
+MERGED_FACTS = ("confidence", "people_count", "people_qualifier", "summary", "outcomes")
+
+
 @transaction.atomic
-def merge(submission, *, moderator, case, merge_data):
+def merge(submission, *, moderator, case, merge_data, seen_version=None):
     """Add a submission's verified sources and new facts to an existing published case.
 
     `merge_data`: `outcomes` to add, optional `people_count`/`people_qualifier`, optional
     `summary_addition`, optional `event` (date, date_precision, kind, description), and the
-    public `correction_note`. All sources the case had are kept; a source already on the
-    case (same link) is not added twice. Confidence can only go up: each added verified
-    source that is independent of the others counts as one more.
+    moderator's optional public `correction_note`. All sources the case had are kept; a
+    source already on the case (same link) is not added twice. Confidence can only go up:
+    each added verified source that is independent of the others counts as one more.
+    `seen_version` is the case's version the moderator's confirmation page showed.
     """
     locked = lock_submission(submission, moderator)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_case(case, seen_version)
     if not case.is_public:
         raise Conflict(
             _("Case #%(id)s is not published; merge into a published case.") % {"id": case.pk}
         )
+    before = {field: history_value(case, field) for field in MERGED_FACTS}
+    new_sources = sources_to_merge(locked, case)
+    added = [_copy_source(source, case) for source in new_sources]
+    _raise_confidence(case, new_sources)
+    _merge_facts(case, merge_data)
+    changed = [field for field in MERGED_FACTS if history_value(case, field) != before[field]]
+    if merge_data.get("event"):
+        changed.append("events")
+    correction = {"merged": True, "fields": changed}
+    if added:
+        correction["sources_added"] = len(added)
+    note = merge_data.get("correction_note", "").strip()
+    record_change(
+        case,
+        moderator=moderator,
+        action=AuditEvent.Action.MERGE,
+        fields=changed,
+        before={field: before[field] for field in changed if field in before},
+        note=note,
+        correction=correction,
+        submission=locked,
+        sources_added=len(added),
+        confidence=case.confidence,
+    )
+    decide(locked, Status.PUBLISHED, case)
+    locked.save()
+    return case
+
+
+def sources_to_merge(submission, case):
+    """The submission's verified sources that the case does not cite yet (by link)."""
     known_urls = set(case.sources.exclude(url="").values_list("url", flat=True))
-    new_sources = [
+    return [
         source
-        for source in locked.sources.all()
+        for source in submission.sources.all()
         if source.is_verified and (not source.url or source.url not in known_urls)
     ]
-    added = [_copy_source(source, case) for source in new_sources]
+
+
+def _raise_confidence(case, new_sources):
     added_independent = sum(1 for source in new_sources if source.independent)
     base = CONFIDENCE_RANK[case.confidence]
-    raised = grade(base + added_independent, max(base, len(added)))
+    raised = grade(base + added_independent, max(base, len(new_sources)))
     if CONFIDENCE_RANK[raised] > base:
         case.confidence = raised
+
+
+def _merge_facts(case, merge_data):
     existing = set(case.outcomes)
     for outcome in merge_data.get("outcomes", []):
         if outcome not in existing:
@@ -190,18 +239,3 @@ def merge(submission, *, moderator, case, merge_data):
         case.summary = f"{case.summary}\n\n{merge_data['summary_addition']}"
     if merge_data.get("event"):
         CaseEvent.objects.create(case=case, **merge_data["event"])
-    case.save()
-    note = merge_data.get("correction_note") or _("Added information from a further report.")
-    CaseCorrection.objects.create(case=case, note=note)
-    decide(locked, Status.PUBLISHED, case)
-    locked.save()
-    common.record(
-        AuditEvent.Action.MERGE,
-        moderator=moderator,
-        submission=locked,
-        case=case,
-        note=note,
-        sources_added=len(added),
-        confidence=case.confidence,
-    )
-    return case

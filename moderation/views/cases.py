@@ -16,6 +16,7 @@ def case_edit(request, pk):
     case = get_object_or_404(Case, pk=pk)
     # The form edits a copy, so the service compares against the stored case.
     form = CaseEditForm(request.POST or None, instance=Case.objects.get(pk=pk))
+    changed_meanwhile = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -24,7 +25,12 @@ def case_edit(request, pk):
                 moderator=request.user,
                 changes=data,
                 correction_note=data.get("correction_note", ""),
+                seen_version=data.get("version"),
             )
+        except services.StaleEdit as stale:
+            changed_meanwhile = services.changes_since(stale.case, stale.seen_version)
+            form = _rebased(form, stale.case, changed_meanwhile)
+            form.add_error(None, str(stale))
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:
@@ -33,10 +39,43 @@ def case_edit(request, pk):
             else:
                 messages.info(request, _("Nothing was changed."))
             return redirect("moderation:case_edit", pk=pk)
-    events = case.audit_events.all()[:50]
-    return render(
-        request, "moderation/case_edit.html", {"case": case, "form": form, "audit_events": events}
-    )
+    context = {
+        "case": case,
+        "form": form,
+        "changed_meanwhile": changed_meanwhile,
+        "audit_events": case.audit_events.all()[:50],
+    }
+    return render(request, "moderation/case_edit.html", context)
+
+
+def _rebased(form, current, changed_meanwhile):
+    """The moderator's form, now made from the current version: what they typed is kept,
+    and a field they left as it was takes the value another moderator saved meanwhile, so
+    saving again applies their changes on top and reverts nobody else's."""
+    seen = {}  # field -> its value in the version this moderator's form was made from
+    for event in changed_meanwhile:
+        for field, (before, _after) in event.details.get("changes", {}).items():
+            seen.setdefault(field, before)
+    fresh = CaseEditForm(instance=current)
+    data = form.data.copy()
+    data["version"] = current.version
+    for field, before in seen.items():
+        if field in form.fields and _as_history(field, form.cleaned_data.get(field)) == before:
+            value = fresh[field].value()
+            values = value if isinstance(value, list) else [value]
+            data.setlist(field, ["" if item is None else str(item) for item in values])
+    rebased = CaseEditForm(data, instance=Case.objects.get(pk=current.pk))
+    rebased.is_valid()
+    return rebased
+
+
+def _as_history(field, value):
+    """A form's cleaned value as the case history records it (services.history_value)."""
+    if field == "outcomes":
+        return sorted(value or [])
+    if field == "home_region":
+        return value.code if value else None
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @moderator_required

@@ -3,8 +3,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tracker.models import CaseOutcome
+
 from .. import services
 from ..decorators import moderator_required
+from ..duplicates import find_case, find_cases
 from ..forms import AskForm, DeclineForm, MergeForm, PublishForm, RejectForm, initial_case_data
 from .review import acted, load_submission, render_review
 
@@ -20,7 +23,10 @@ def publish(request, pk):
     submission = load_submission(pk)
     suggested = services.suggested_confidence(submission.sources.all())
     form = PublishForm(
-        request.POST or None, initial=initial_case_data(submission), suggested=suggested
+        request.POST or None,
+        initial=initial_case_data(submission),
+        suggested=suggested,
+        report_text=submission.what_happened,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,22 +76,59 @@ def decline(request, pk):
 @moderator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def merge(request, pk):
+    """Choose the case by search, with its preview; then a confirmation page lists exactly
+    what the merge adds; only its confirmation merges, into the version it showed."""
     submission = load_submission(pk)
     initial = {"outcomes": submission.outcomes, "case": request.GET.get("case")}
-    form = MergeForm(request.POST or None, initial=initial)
+    form = MergeForm(request.POST or None, initial=initial, report_text=submission.what_happened)
     if request.method == "POST" and form.is_valid():
+        case = form.cleaned_data["case"]
+        if "confirm" not in request.POST:
+            return render(
+                request,
+                "moderation/merge_confirm.html",
+                {
+                    "submission": submission,
+                    "form": form,
+                    "case": case,
+                    **_merge_plan(form, submission),
+                },
+            )
         try:
             case = services.merge(
                 submission,
                 moderator=request.user,
-                case=form.cleaned_data["case"],
+                case=case,
                 merge_data=form.merge_data(),
+                seen_version=form.cleaned_data.get("case_version"),
             )
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:
             return _to_queue(request, _("Merged into case #%(id)s.") % {"id": case.pk})
-    return render(request, "moderation/merge.html", {"submission": submission, "form": form})
+    query = request.GET.get("q", "").strip()
+    chosen = form["case"].value()
+    context = {
+        "submission": submission,
+        "form": form,
+        "query": query,
+        "found": find_cases(query) if query else [],
+        "chosen": find_case(chosen),
+    }
+    return render(request, "moderation/merge.html", context)
+
+
+def _merge_plan(form, submission):
+    """What the merge would add, as the confirmation page lists it."""
+    data, case = form.cleaned_data, form.cleaned_data["case"]
+    known = set(case.outcomes)
+    return {
+        "sources_added": services.sources_to_merge(submission, case),
+        "outcomes_added": [
+            CaseOutcome.Outcome(value).label for value in data["outcomes"] if value not in known
+        ],
+        "merge_data": form.merge_data(),
+    }
 
 
 @moderator_required

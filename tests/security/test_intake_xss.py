@@ -87,6 +87,9 @@ def published(sent, template, moderator):
         # A plain word beside the payload: PostgreSQL's full-text parser skips markup, so a
         # search finds the case by this word on both databases.
         "title": f"{template.format(TITLE)} refusal",
+        # The moderator's summary quotes the report's payload (the form would refuse a
+        # long verbatim run; a short one is allowed).
+        "summary": text_of(template, "what_happened"),
     }
     return services.publish(sent, moderator=moderator, case_data=case_data)
 

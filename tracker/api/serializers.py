@@ -55,7 +55,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 class CaseCorrectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseCorrection
-        fields = ["made_at", "note"]
+        fields = ["made_at", "changes", "note"]
         read_only_fields = fields
 
 

@@ -62,6 +62,15 @@ class Case(CaseFacts):
     )
 
     related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Goes up with every change. A moderator's form carries the version it was made "
+            "from; one made from an older version is refused, never saved over a change."
+        ),
+    )
 
     seed_id = models.CharField(
         max_length=100,

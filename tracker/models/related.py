@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .cases import Case
 from .facts import DatePrecision
@@ -121,11 +122,22 @@ class CaseEvent(models.Model):
 
 
 class CaseCorrection(models.Model):
-    """A public note that a published case was changed, in general terms."""
+    """A public line saying that a published case changed: what changed, stored as data
+    (`changes`) and worded in the reader's language when shown, with the moderator's
+    optional note beside it. Written only by moderation's services."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
     made_at = models.DateTimeField(_("made at"), default=timezone.now)
-    note = models.CharField(_("what changed"), max_length=300)
+    changes = models.JSONField(
+        _("what changed"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "'fields': the changed facts; 'sources_added', 'sources_removed': numbers; "
+            "'merged': a further report was merged in."
+        ),
+    )
+    note = models.CharField(_("moderator's note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["made_at", "id"]
@@ -133,4 +145,49 @@ class CaseCorrection(models.Model):
         verbose_name_plural = _("corrections")
 
     def __str__(self):
-        return f"{self.made_at:%Y-%m-%d}: {self.note}"
+        return f"{self.made_at:%Y-%m-%d}: {self.description()}"
+
+    def description(self):
+        """What changed, in the active language, from `changes` alone: it never says more
+        or less than what the service recorded."""
+        return correction_description(self.changes)
+
+
+# Names of what a change may touch beside the facts, as a correction line words them.
+CHANGE_LABELS = {
+    "outcomes": _("what followed"),
+    "sources": _("sources"),
+    "events": _("timeline events"),
+    "related_cases": _("related cases"),
+}
+
+
+def change_label(name):
+    """The reader's word for a changed fact or collection."""
+    if name in CHANGE_LABELS:
+        return str(CHANGE_LABELS[name])
+    try:
+        return str(Case._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def correction_description(changes):
+    parts = []
+    if changes.get("merged"):
+        parts.append(str(_("Information from a further report was added.")))
+    fields = [change_label(name) for name in changes.get("fields", [])]
+    if fields:
+        parts.append(str(_("Corrected: %(fields)s.")) % {"fields": ", ".join(fields)})
+    added, removed = changes.get("sources_added", 0), changes.get("sources_removed", 0)
+    if added:
+        parts.append(
+            ngettext("%(count)d source added.", "%(count)d sources added.", added)
+            % {"count": added}
+        )
+    if removed:
+        parts.append(
+            ngettext("%(count)d source removed.", "%(count)d sources removed.", removed)
+            % {"count": removed}
+        )
+    return " ".join(parts)
