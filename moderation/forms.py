@@ -43,6 +43,25 @@ class QueueFilterForm(forms.Form):
     attachments = forms.BooleanField(label=_("Has attachments"), required=False)
 
 
+class CaseListFilterForm(forms.Form):
+    """The moderators' list of every case: drafts, published, retracted, seed or not."""
+
+    SEED, REPORTED = "seed", "reported"
+
+    q = forms.CharField(label=_("Words or number"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any"))] + Case.Status.choices
+    )
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), required=False, choices=[("", _("any"))] + Case.Confidence.choices
+    )
+    origin = forms.ChoiceField(
+        label=_("Came from"),
+        required=False,
+        choices=[("", _("any")), (SEED, _("the seed documents")), (REPORTED, _("a report"))],
+    )
+
+
 class BulkSpamForm(forms.Form):
     submissions = forms.ModelMultipleChoiceField(
         queryset=Submission.objects.filter(status=Status.NEW),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/merge/", views.merge, name="merge"),
+    path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/retract/", views.case_retract, name="case_retract"),
 ]

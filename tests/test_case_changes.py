@@ -236,3 +236,40 @@ def test_the_merge_page_finds_the_case_by_words_and_previews_it(moderator_client
     assert "OMON officers from Nalchik refused" in found
     assert "Another unrelated case" not in found
     assert f"#{case.pk}" in chosen and "Merging into" in chosen
+
+
+def test_the_moderators_case_list_shows_every_case_with_filters(
+    moderator_client, region, draft_case, retracted_case
+):
+    seed = make_case(title="A case from the seed documents", seed_id="seed-1", home_region=region)
+    url = reverse("moderation:case_list")
+
+    everything = moderator_client.get(url).content.decode()
+    drafts = moderator_client.get(url, {"status": "draft"}).content.decode()
+    seeds = moderator_client.get(url, {"origin": "seed"}).content.decode()
+
+    for case in (draft_case, retracted_case, seed):
+        assert f"#{case.pk} " in everything
+        assert reverse("moderation:case_edit", args=[case.pk]) in everything
+    assert f"#{draft_case.pk} " in drafts and f"#{seed.pk} " not in drafts
+    assert f"#{seed.pk} " in seeds and f"#{draft_case.pk} " not in seeds
+    assert reverse("moderation:case_retract", args=[seed.pk]) in everything
+
+
+def test_the_case_list_refuses_anonymous_readers(client):
+    response = client.get(reverse("moderation:case_list"))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_public_case_page_shows_an_edit_link_only_to_a_moderator(
+    moderator_client, published_case
+):
+    edit = reverse("moderation:case_edit", args=[published_case.pk])
+
+    anonymous = Client().get(published_case.get_absolute_url(), follow=True).content.decode()
+    moderator = moderator_client.get(published_case.get_absolute_url(), follow=True)
+
+    assert edit not in anonymous
+    assert edit in moderator.content.decode()

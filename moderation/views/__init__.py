@@ -1,6 +1,6 @@
 """Moderation views; all of them behind `moderator_required`, all changes POST-only."""
 
-from .cases import case_edit, case_retract
+from .cases import case_edit, case_list, case_retract
 from .decisions import approve, ask, decline, merge, publish, reject
 from .queue import bulk_reject_spam, queue
 from .review import attachment, claim, contact, release, review, verify_source
@@ -12,6 +12,7 @@ __all__ = [
     "attachment",
     "bulk_reject_spam",
     "case_edit",
+    "case_list",
     "case_retract",
     "claim",
     "contact",

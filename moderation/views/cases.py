@@ -1,13 +1,47 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tracker.models import Case
+from tracker.search import search_cases
 
 from .. import services
 from ..decorators import moderator_required
-from ..forms import CaseEditForm, RetractForm
+from ..forms import CaseEditForm, CaseListFilterForm, RetractForm
+
+CASES_PER_PAGE = 50
+
+
+@moderator_required
+@require_safe
+def case_list(request):
+    form = CaseListFilterForm(request.GET)
+    cases = _filtered_cases(form.cleaned_data if form.is_valid() else {})
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "cases": page.object_list, "query": query.urlencode()}
+    return render(request, "moderation/case_list.html", context)
+
+
+def _filtered_cases(data):
+    cases = Case.objects.select_related("home_region").order_by("-updated_at", "-id")
+    query = (data.get("q") or "").strip().lstrip("#")
+    if query.isdigit():
+        cases = cases.filter(pk=int(query))
+    elif query:
+        cases = search_cases(cases, query)
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("confidence"):
+        cases = cases.filter(confidence=data["confidence"])
+    if data.get("origin") == CaseListFilterForm.SEED:
+        cases = cases.filter(seed_id__isnull=False)
+    elif data.get("origin") == CaseListFilterForm.REPORTED:
+        cases = cases.filter(seed_id__isnull=True)
+    return cases
 
 
 @moderator_required
