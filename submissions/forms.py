@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Case, CaseOutcome, DatePrecision, Region
+from tracker.models import Case, CaseOutcome, DatePrecision
 
 from . import formtoken, uploads
 from .models import Submission
+from .regions import region_choices
 
 TEXT_LIMIT = 20_000
 
@@ -236,10 +237,10 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
             self.fields[name].required = False
         self.fields["event_date"].validators.append(validate_not_future)
         self.fields["people_count"].min_value = 1
-        language = (get_language() or "en")[:2]
-        name = f"name_{language}" if language in ("ru", "uk") else "name_en"
-        self.fields["home_region"].queryset = Region.objects.order_by(name)
-        self.fields["home_region"].empty_label = _("I don't know")
+        # By code, from choices that need no database (submissions/regions.py).
+        region = self.fields["home_region"]
+        region.to_field_name = "code"
+        region.choices = [("", _("I don't know")), *region_choices((get_language() or "en")[:2])]
         self.fields["refusal_kind"].choices = [("", _("I don't know"))] + [
             choice for choice in self.fields["refusal_kind"].choices if choice[0]
         ]

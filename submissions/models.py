@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tracker.models import Case, CaseOutcome, DatePrecision, Region
+from tracker.privacy import coarse_now
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,6 +29,15 @@ def random_upload_name(instance, filename):
     return f"submissions/{secrets.token_hex(16)}{suffix}"
 
 
+class CoarseUpdateTimeField(models.DateTimeField):
+    """Like auto_now, but to the hour (tracker.privacy.coarse_now)."""
+
+    def pre_save(self, model_instance, add):
+        value = coarse_now()
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class SubmissionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Submission.OPEN_STATUSES)
@@ -38,6 +48,8 @@ class Submission(models.Model):
 
     class Status(models.TextChoices):
         NEW = "new", _("new")
+        # Beyond a client's hourly budget (SUBMISSIONS_PER_HOUR): kept apart, not refused.
+        HELD = "held", _("held (over a client's hourly limit)")
         IN_REVIEW = "in_review", _("in review")
         NEEDS_INFO = "needs_info", _("waiting for the submitter")
         ANSWERED = "answered", _("submitter answered")
@@ -60,7 +72,13 @@ class Submission(models.Model):
         UNVERIFIABLE = "unverifiable", _("could not be verified")
         UNSAFE = "unsafe", _("unsafe to publish")
 
-    OPEN_STATUSES = [Status.NEW, Status.IN_REVIEW, Status.NEEDS_INFO, Status.ANSWERED]
+    OPEN_STATUSES = [
+        Status.NEW,
+        Status.IN_REVIEW,
+        Status.NEEDS_INFO,
+        Status.ANSWERED,
+        Status.HELD,
+    ]
     DECIDED_STATUSES = [Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN]
 
     receipt_hash = models.CharField(
@@ -129,8 +147,9 @@ class Submission(models.Model):
     contact_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_to_publish = models.BooleanField(_("consent to publish a summary"), default=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # To the hour (SUBMITTER_TIME_RESOLUTION_SECONDS): no fine-grained trace of a sender.
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
+    updated_at = CoarseUpdateTimeField(default=coarse_now, editable=False)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("claimed by"),
@@ -253,7 +272,8 @@ class Message(models.Model):
         related_name="+",
     )
     text = models.TextField(_("text"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    # To the hour: a submitter's answer is their action (moderators' questions too, alike).
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -288,7 +308,7 @@ class Attachment(models.Model):
         default=False,
         help_text=_("False for PDFs: they are kept as sent and not checked for metadata."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -308,7 +328,7 @@ class UsedFormToken(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(default=coarse_now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["used_at", "id"]

@@ -133,7 +133,7 @@ def test_the_form_is_offered_in_russian_with_regions_in_russian_order(client):
     html = response.content.decode()
     assert '<html lang="ru">' in html
     names = [
-        htmllib.unescape(name) for name in re.findall(r'<option value="\d+">([^<]+)</option>', html)
+        htmllib.unescape(name) for name in re.findall(r'<option value="[A-Z]{2}-[A-Z]+">([^<]+)</option>', html)
     ]
     assert names == list(Region.objects.order_by("name_ru").values_list("name_ru", flat=True))
 
