@@ -135,7 +135,9 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
         help_text=_(
             "Up to 5 files: JPEG, PNG or WebP photos, or PDF documents; at most 10 MB each and "
             "25 MB together. We remove location and camera data from photos before storing "
-            "them. PDFs are kept as they are: remove names and details you do not want to "
+            "them, and rewrite PDFs without their author, metadata, scripts, links that open "
+            "by themselves and attachments. Names in the text itself stay: remove those you "
+            "do not want to "
             "share before sending one."
         ),
     )
@@ -355,7 +357,7 @@ class AnswerForm(ReadableTextMixin, forms.Form):
         label=_("More photos or documents (optional)"),
         help_text=_(
             "Up to 5 files: JPEG, PNG, WebP or PDF, at most 10 MB each. Location and camera "
-            "data are removed from photos; PDFs are kept as they are."
+            "data are removed from photos; PDFs are cleaned of metadata and scripts."
         ),
     )
 

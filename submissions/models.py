@@ -285,7 +285,8 @@ class Message(models.Model):
 
 
 class Attachment(models.Model):
-    """A file the submitter sent: an image rebuilt without metadata, or a PDF kept as sent."""
+    """A file the submitter sent: an image rebuilt from its pixels, or a PDF rewritten
+    without scripts, actions, attachments, forms and metadata."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", _("image")
@@ -306,7 +307,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     metadata_removed = models.BooleanField(
         default=False,
-        help_text=_("False for PDFs: they are kept as sent and not checked for metadata."),
+        help_text=_("True for files rebuilt without metadata (every image and PDF since then)."),
     )
     created_at = models.DateTimeField(default=coarse_now, editable=False)
 

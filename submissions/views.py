@@ -15,10 +15,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import formtoken, ratelimit, services
-from .forms import AnswerForm, ReceiptCodeForm, SourceFormSet, SubmissionForm, WithdrawForm
 from tracker.security import DATABASE_DOWN
 
+from . import formtoken, ratelimit, services
+from .forms import AnswerForm, ReceiptCodeForm, SourceFormSet, SubmissionForm, WithdrawForm
 from .status import status_in_plain_words
 
 logger = logging.getLogger(__name__)

@@ -137,9 +137,7 @@ def guess(client, url="submissions:status", code="ABCD-EFGH-JKMN-PQRS-TVWX"):
     return client.post(reverse(url), {"code": code, "text": "guess", "confirm": "on"})
 
 
-def test_wrong_codes_are_throttled_but_the_right_code_always_works(
-    client, new_submission, limited
-):
+def test_wrong_codes_are_throttled_but_the_right_code_always_works(client, new_submission, limited):
     answers = [guess(client).status_code for _ in range(limited)]
     throttled = guess(client)
     right = guess(client, code=new_submission.receipt_code)
