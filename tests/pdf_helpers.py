@@ -116,7 +116,7 @@ def _collect(obj, texts, keys, seen):
         if id(obj) in seen:
             return
         seen.add(id(obj))
-        for key in obj.keys():
+        for key in list(obj.keys()):  # noqa: SIM118 (a pikepdf Dictionary)
             keys.add(str(key))
             value = obj[key]
             if isinstance(value, pikepdf.Object) and not value.is_indirect:

@@ -153,7 +153,8 @@ def test_a_link_within_the_document_is_kept(client):
     original = pdfs.build(
         page_extra=b"/Annots [10 0 R]",
         objects={
-            10: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D [3 0 R /Fit] >> >>"
+            10: b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+            b"/A << /S /GoTo /D [3 0 R /Fit] >> >>"
         },
     )
     data = stored(send(client, original))

@@ -462,5 +462,6 @@ class CaseCorrection(models.Model):
     def __str__(self):
         return f"{self.made_at:%Y-%m-%d}: {self.note}"
 
+
 # Exact counters and shared short-lived keys (rate limits, the client hash's daily key).
 from tracker.counters import Counter, SharedSecret  # noqa: E402, F401
