@@ -165,12 +165,14 @@ def reject(submission, *, moderator, reason, note="", allowed=Submission.OPEN_ST
 
 
 def reject_as_spam(submissions, *, moderator):
-    """Bulk action of the queue; only for new, unclaimed submissions, where it is safe.
+    """Bulk action of the queue; only for new or held (unclaimed) submissions, where it is safe.
     Each one is its own transaction: one that changed meanwhile is skipped, not fatal."""
     rejected = 0
     for submission in submissions:
         try:
-            reject(submission, moderator=moderator, reason="spam", allowed=[Status.NEW])
+            reject(
+                submission, moderator=moderator, reason="spam", allowed=[Status.NEW, Status.HELD]
+            )
         except Conflict:
             continue
         rejected += 1

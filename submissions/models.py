@@ -79,6 +79,8 @@ class Submission(models.Model):
         Status.ANSWERED,
         Status.HELD,
     ]
+    # The review queue by default: held reports are kept apart (moderation/views/queue.py).
+    QUEUE_STATUSES = [Status.NEW, Status.IN_REVIEW, Status.NEEDS_INFO, Status.ANSWERED]
     DECIDED_STATUSES = [Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN]
 
     receipt_hash = models.CharField(
