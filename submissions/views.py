@@ -8,6 +8,7 @@ browser's or a proxy's cache.
 import logging
 
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 from django.db import InternalError
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
@@ -34,7 +35,8 @@ def submit(request):
     sources = SourceFormSet(data, prefix="sources")
     if data is None:
         return _render_form(request, form, sources)
-
+    if body_was_cut_off(request):
+        return _render_form(request, *_as_draft(form, sources), notice="cut_off", status=400)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     if not (form_ok and sources_ok):
         return _render_form(request, form, sources)
@@ -93,6 +95,8 @@ def answer(request):
     if refusal:
         return refusal
     form = AnswerForm(request.POST, request.FILES)
+    if body_was_cut_off(request):
+        return _render_status(request, submission, answer_form=form, notice="cut_off")
     if not form.is_valid():
         return _render_status(request, submission, answer_form=form)
     try:
@@ -136,6 +140,16 @@ def csrf_failure(request, reason=""):
     if request.method == "POST" and view_name == "submissions:answer":
         context["answer_form"] = _as_draft(AnswerForm(request.POST))[0]
     return render(request, "submissions/csrf_failure.html", context, status=403)
+
+
+def body_was_cut_off(request):
+    """Whether the request body ended before its Content-Length: the connection broke while
+    sending (a file half-way). Django's multipart parser then keeps the fields it got and
+    drops the file; such a request must store nothing. Once parsed, a complete body has
+    been read to its end (the parser reads it all), so fewer bytes mean it was cut off."""
+    request.POST  # noqa: B018 (parse the body if not done yet)
+    stream = getattr(request, "_stream", None)
+    return isinstance(stream, LimitedStream) and stream._pos < stream.limit
 
 
 def _find(request):

@@ -28,9 +28,7 @@ def test_a_held_report_gets_a_receipt_and_its_sender_sees_an_ordinary_status(cli
 
 
 @pytest.mark.django_db
-def test_past_the_site_wide_cap_the_form_asks_to_try_later_and_keeps_the_draft(
-    client, settings
-):
+def test_past_the_site_wide_cap_the_form_asks_to_try_later_and_keeps_the_draft(client, settings):
     settings.SUBMISSIONS_SITE_PER_HOUR = 2
     for number in range(2):
         client.post("/submit/", submission_form_data(), REMOTE_ADDR=f"198.51.100.{number}")
