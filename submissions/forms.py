@@ -63,13 +63,17 @@ def validate_not_future(value):
 
 
 class ReadableTextMixin:
-    """Adds validate_readable to every text field of the form."""
+    """Adds validate_readable to every text field of the form, and keeps the browser from
+    remembering what was typed in any field (a shared or seized device must not offer a
+    report's unit, place or contact as a suggestion)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(validate_readable)
+            if not isinstance(field.widget, forms.HiddenInput | forms.FileInput):
+                field.widget.attrs.setdefault("autocomplete", "off")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

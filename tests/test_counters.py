@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import caches
 from django.db import connections
 
-from tracker import counters
 from tests.threads import WAIT
+from tracker import counters
 
 REDIS = ("127.0.0.1", 6379)
 

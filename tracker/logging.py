@@ -92,6 +92,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        if _dates_a_report(request):
+            return response
         request_logger.info(
             "request",
             extra={
@@ -103,6 +105,13 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def _dates_a_report(request):
+    """A submitter sending something (a report, an answer, a withdrawal, a code): its log
+    line would say when, so there is none (tracker/privacy.py: coarse times)."""
+    match = getattr(request, "resolver_match", None)
+    return request.method == "POST" and match is not None and match.app_name == "submissions"
 
 
 MODERATION_VALUE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
