@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A login lasts at most SESSION_ABSOLUTE_LIFETIME (moderation/security.py).
+    "moderation.security.SessionLifetimeMiddleware",
     # The one layer that keeps client addresses from django-axes (tracker/privacy.py).
     "tracker.privacy.AxesWithoutAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
