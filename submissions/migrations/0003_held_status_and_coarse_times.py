@@ -63,5 +63,10 @@ class Migration(migrations.Migration):
             name='used_at',
             field=models.DateTimeField(db_index=True, default=tracker.privacy.coarse_now, editable=False),
         ),
+        migrations.AlterField(
+            model_name='attachment',
+            name='metadata_removed',
+            field=models.BooleanField(default=False, help_text='True for files rebuilt without metadata (every image and PDF since then).'),
+        ),
         migrations.RunPython(to_the_hour, migrations.RunPython.noop),
     ]
