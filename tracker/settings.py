@@ -195,8 +195,9 @@ else:
     }
 
 # Moderators and administrators: password + TOTP code (django-otp); failed logins are
-# counted and locked out by django-axes, by user name only. Axes would otherwise keep the
-# IP address and user agent; moderation/security.py makes it keep neither.
+# counted and locked out by django-axes, per account and client. Axes would otherwise keep
+# the IP address and user agent; tracker.privacy.AxesWithoutAddressMiddleware (the one
+# layer that does it) gives it a daily pseudonym instead and neither.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
