@@ -40,6 +40,7 @@ import ipaddress
 import re
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 DAY = 24 * 3600
@@ -103,14 +104,25 @@ class AxesWithoutAddressMiddleware:
 def hide_client_from_axes(request):
     request.axes_locked_out = False
     request.axes_attempt_time = timezone.now()
-    # Only a POST can log in or out; other requests do not pay for the day's key.
-    request.axes_ip_address = client_pseudonym(request) if request.method == "POST" else None
+    request.axes_ip_address = _pseudonym_for_axes(request)
     request.axes_user_agent = ""
     request.axes_http_accept = ""
     request.axes_path_info = request.path_info[:255]
     request.axes_failures_since_start = None
     request.axes_credentials = None
     request.axes_updated = True
+
+
+def _pseudonym_for_axes(request):
+    # Only a POST can log in or out; other requests do not pay for the day's key.
+    if request.method != "POST":
+        return None
+    try:
+        return client_pseudonym(request)
+    except (OperationalError, InterfaceError):
+        # The day's key is in the database, which is down: no login can happen now, and the
+        # view (a report form keeping its draft) must still get its chance to answer.
+        return None
 
 
 def axes_client_description(username, ip_address, user_agent, path_info, request):
