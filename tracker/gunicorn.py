@@ -33,23 +33,24 @@ BLANKED_ATOMS = ("h", "u", "a", "f", "q")
 class PrivateLogger(Logger):
     """gunicorn's logger without client addresses (see the module docstring)."""
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(self, resp, req, wsgi, request_time):
         atoms = {
             key: value
-            for key, value in super().atoms(resp, req, environ, request_time).items()
+            for key, value in super().atoms(resp, req, wsgi, request_time).items()
             # Request headers ({…}i) and the environment ({…}e) hold addresses
             # (X-Forwarded-For, REMOTE_ADDR); response headers ({…}o) may stay.
             if not (key.endswith("}i") or key.endswith("}e"))
         }
         atoms.update(dict.fromkeys(BLANKED_ATOMS, "-"))
-        atoms["r"] = f"{environ.get('REQUEST_METHOD', '-')} {environ.get('PATH_INFO', '-')}"
+        atoms["r"] = f"{wsgi.get('REQUEST_METHOD', '-')} {wsgi.get('PATH_INFO', '-')}"
         return atoms
 
-    def access(self, resp, req, environ, request_time):
-        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+    def access(self, resp, req, wsgi, request_time):
+        # (`wsgi` is the request's WSGI environ, not the process environment.)
+        method, path = wsgi.get("REQUEST_METHOD", ""), wsgi.get("PATH_INFO", "")
         if method == "POST" and path.startswith(SUBMITTER_PATHS):
             return
-        super().access(resp, req, environ, request_time)
+        super().access(resp, req, wsgi, request_time)
 
     def log(self, lvl, msg, *args, **kwargs):
         super().log(lvl, *self._redacted(msg, args), **kwargs)

@@ -235,8 +235,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "otp_device"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# axes.W006 asks to lock by IP address too; keeping no IP address is the point here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = []
 
 # Four-eyes rule: when true, a publication waits for a second moderator's approval.
 MODERATION_FOUR_EYES = env_bool("MODERATION_FOUR_EYES", False)

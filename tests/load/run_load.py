@@ -185,11 +185,11 @@ def outage_halfway(args, times, name):
     time.sleep(args.duration / 2)
     times["restart_started"] = time.time()
     administer(args.database_server, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
-    administer(
-        args.database_server,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",  # noqa: S608 (our own name)
+    terminate = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # noqa: S608 (our own name)
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
     )
+    administer(args.database_server, terminate)
     time.sleep(args.outage_db)
     administer(args.database_server, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
     times["restart_done"] = time.time()
