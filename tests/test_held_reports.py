@@ -5,6 +5,7 @@ import re
 import threading
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -82,8 +83,11 @@ def test_fifteen_reports_sent_at_once_by_one_client_pass_exactly_the_limit(setti
     answers = []
 
     def send(body):
-        start.wait(WAIT)
-        answers.append(Client().post("/submit/", body, REMOTE_ADDR="203.0.113.50").status_code)
+        try:
+            start.wait(WAIT)
+            answers.append(Client().post("/submit/", body, REMOTE_ADDR="203.0.113.50").status_code)
+        finally:
+            connections.close_all()
 
     threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
     for thread in threads:

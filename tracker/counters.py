@@ -14,7 +14,6 @@ The models live here and are imported by tracker/models.py.
 """
 
 import datetime
-import random
 import secrets
 import time
 
@@ -22,9 +21,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
 from django.utils import timezone
-
-# One call in this many also deletes the rows whose window has passed.
-PRUNE_ONE_IN = 20
 
 
 class Counter(models.Model):
@@ -88,7 +84,7 @@ def _increment_in_database(key, window):
             [key, expires],
         )
         count = cursor.fetchone()[0]
-    if random.randrange(PRUNE_ONE_IN) == 0:  # noqa: S311 (not a secret)
+    if count == 1:  # a new window began: forget the counters of windows that ended
         Counter.objects.filter(expires_at__lt=timezone.now()).delete()
     return count
 
