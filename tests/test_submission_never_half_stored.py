@@ -180,3 +180,41 @@ def test_the_empty_form_renders_without_the_database(client, monkeypatch):
     html = response.content.decode()
     assert 'name="what_happened"' in html
     assert "Кабардино-Балкарская Республика" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_lock_held_past_the_deadline_gives_the_draft_back(client, settings, caplog):
+    """The transaction's lock_timeout is the time left before the deadline: a table locked
+    by someone else makes the report wait that long at most, then nothing is stored. (The
+    server's own statement_timeout is off here, and the lock is only given up after
+    WAIT seconds, so only the deadline's lock_timeout can end the wait in time: the report
+    then fails with the database's lock error, not with the check before the commit.)"""
+    import threading
+
+    from django.db import connections
+
+    from tests.threads import WAIT
+
+    settings.SUBMISSION_DEADLINE_SECONDS = 1
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+    other = connections.create_connection("default")
+    other.inc_thread_sharing()  # the timer thread may give the lock up
+    other.set_autocommit(False)
+    with other.cursor() as cursor:
+        cursor.execute("LOCK TABLE submissions_usedformtoken IN ACCESS EXCLUSIVE MODE")
+    release = threading.Timer(WAIT, other.rollback)
+    release.start()
+    try:
+        response = client.post("/submit/", submission_form_data(unit="locked out unit"))
+    finally:
+        release.cancel()
+        other.rollback()
+        other.dec_thread_sharing()
+        other.close()
+
+    assert response.status_code == 503
+    assert 'value="locked out unit"' in response.content.decode()
+    assert "report not stored: OperationalError" in caplog.text
+    assert not Submission.objects.exists()
