@@ -483,5 +483,7 @@ LOGGING = {
         # WARNING silences the per-request lines (the benchmark's server does).
         "tracker.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
         "moderation": {"level": "INFO"},
+        # pikepdf announces its log bridge at INFO in every process.
+        "pikepdf": {"level": "WARNING"},
     },
 }
