@@ -5,6 +5,7 @@ from a confirmed device was accepted; moderation views and the admin require tha
 """
 
 from base64 import b32encode
+from datetime import timedelta
 
 import segno
 from django import forms
@@ -18,6 +19,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +28,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .security import login_wait_seconds
 
 CODE_FIELD = forms.CharField(
     label=_("Code from your authenticator app"),
@@ -64,9 +68,28 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "bad_code": _("That code is wrong, expired or was already used. Wait for the next one."),
+        "slow_down": _(
+            "There were failed logins on this account. Until %(seconds)s seconds have "
+            "passed, only the right password together with a current code is accepted, "
+            "and nothing else is said about a failed attempt."
+        ),
     }
 
     def clean(self):
+        """Within the account's slowdown (moderation/security.py), any failure gets the
+        same answer, so a guess tells nothing; the right password and code still work."""
+        username = self.cleaned_data.get("username") or ""
+        wait = login_wait_seconds(username) if username else 0
+        try:
+            return self._check_password_and_code()
+        except ValidationError:
+            if wait:
+                raise ValidationError(
+                    self.error_messages["slow_down"], code="slow_down", params={"seconds": wait}
+                ) from None
+            raise
+
+    def _check_password_and_code(self):
         cleaned = super().clean()
         user = self.get_user()
         token = cleaned.get("otp_token", "")
@@ -125,7 +148,10 @@ def login(request):
 def logout(request):
     auth_logout(request)
     messages.info(request, _("You are logged out."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # The browser forgets everything of this site: cached pages, cookies, storage.
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
 
 
 @sensitive_post_parameters("otp_token")
@@ -146,6 +172,11 @@ def enrol(request):
         messages.info(request, _("Log in with your password and a code from your app."))
         return redirect("accounts:login")
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if not _enrolment_open(user, device):
+        # The page shows the secret: only for a short time after create_moderator.
+        auth_logout(request)
+        context = {"enrolment_hours": settings.MODERATOR_ENROLMENT_HOURS}
+        return render(request, "registration/enrol_expired.html", context, status=403)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     form = EnrolForm(request.POST or None)
@@ -166,6 +197,13 @@ def enrol(request):
         "secret": base32_secret(device),
     }
     return render(request, "registration/enrol.html", context)
+
+
+def _enrolment_open(user, device):
+    """Whether the enrolment is recent enough: MODERATOR_ENROLMENT_HOURS from the device
+    create_moderator made (or from the account's creation when it has none)."""
+    started = (device.created_at if device is not None else None) or user.date_joined
+    return timezone.now() - started < timedelta(hours=settings.MODERATOR_ENROLMENT_HOURS)
 
 
 def qr_svg(text):

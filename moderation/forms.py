@@ -64,8 +64,10 @@ class CaseListFilterForm(forms.Form):
 
 class BulkSpamForm(forms.Form):
     submissions = forms.ModelMultipleChoiceField(
-        queryset=Submission.objects.filter(status=Status.NEW),
-        error_messages={"invalid_choice": _("Only new submissions can be rejected in bulk.")},
+        queryset=Submission.objects.filter(status__in=[Status.NEW, Status.HELD]),
+        error_messages={
+            "invalid_choice": _("Only new or held submissions can be rejected in bulk.")
+        },
     )
 
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from tracker.models import Case, CaseOutcome, DatePrecision, Region, region_name_field
+from tracker.models import Case, CaseOutcome, DatePrecision
 from tracker.widgets import IsoDateInput
 
 from . import formtoken, uploads
 from .models import Submission
+from .regions import region_choices
 
 TEXT_LIMIT = 20_000
 
@@ -63,13 +64,17 @@ def validate_not_future(value):
 
 
 class ReadableTextMixin:
-    """Adds validate_readable to every text field of the form."""
+    """Adds validate_readable to every text field of the form, and keeps the browser from
+    remembering what was typed in any field (a shared or seized device must not offer a
+    report's unit, place or contact as a suggestion)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(validate_readable)
+            if not isinstance(field.widget, forms.HiddenInput | forms.FileInput):
+                field.widget.attrs.setdefault("autocomplete", "off")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -135,7 +140,9 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
         help_text=_(
             "Up to 5 files: JPEG, PNG or WebP photos, or PDF documents; at most 10 MB each and "
             "25 MB together. We remove location and camera data from photos before storing "
-            "them. PDFs are kept as they are: remove names and details you do not want to "
+            "them, and rewrite PDFs without their author, metadata, scripts, links that open "
+            "by themselves and attachments. Names in the text itself stay: remove those you "
+            "do not want to "
             "share before sending one."
         ),
     )
@@ -237,8 +244,10 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
             self.fields[name].required = False
         self.fields["event_date"].validators.append(validate_not_future)
         self.fields["people_count"].min_value = 1
-        self.fields["home_region"].queryset = Region.objects.order_by(region_name_field())
-        self.fields["home_region"].empty_label = _("I don't know")
+        # By code, from choices that need no database (submissions/regions.py).
+        region = self.fields["home_region"]
+        region.to_field_name = "code"
+        region.choices = [("", _("I don't know")), *region_choices()]
         self.fields["refusal_kind"].choices = [("", _("I don't know"))] + [
             choice for choice in self.fields["refusal_kind"].choices if choice[0]
         ]
@@ -353,7 +362,7 @@ class AnswerForm(ReadableTextMixin, forms.Form):
         label=_("More photos or documents (optional)"),
         help_text=_(
             "Up to 5 files: JPEG, PNG, WebP or PDF, at most 10 MB each. Location and camera "
-            "data are removed from photos; PDFs are kept as they are."
+            "data are removed from photos; PDFs are cleaned of metadata and scripts."
         ),
     )
 

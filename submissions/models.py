@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tracker.models import Case, CaseOutcome, ReportedFacts
+from tracker.privacy import coarse_now
 
 
 class PrivateStorage(FileSystemStorage):
@@ -30,12 +31,23 @@ def random_upload_name(instance, filename):
 
 class SubmissionStatus(models.TextChoices):
     NEW = "new", _("new")
+    # Beyond a client's hourly budget (SUBMISSIONS_PER_HOUR): kept apart, not refused.
+    HELD = "held", _("held (over a client's hourly limit)")
     IN_REVIEW = "in_review", _("in review")
     NEEDS_INFO = "needs_info", _("waiting for the submitter")
     ANSWERED = "answered", _("submitter answered")
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class CoarseUpdateTimeField(models.DateTimeField):
+    """Like auto_now, but to the hour (tracker.privacy.coarse_now)."""
+
+    def pre_save(self, model_instance, add):
+        value = coarse_now()
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -63,7 +75,15 @@ class Submission(ReportedFacts):
         UNVERIFIABLE = "unverifiable", _("could not be verified")
         UNSAFE = "unsafe", _("unsafe to publish")
 
-    OPEN_STATUSES = [Status.NEW, Status.IN_REVIEW, Status.NEEDS_INFO, Status.ANSWERED]
+    OPEN_STATUSES = [
+        Status.NEW,
+        Status.IN_REVIEW,
+        Status.NEEDS_INFO,
+        Status.ANSWERED,
+        Status.HELD,
+    ]
+    # The review queue by default: held reports are kept apart (moderation/views/queue.py).
+    QUEUE_STATUSES = [Status.NEW, Status.IN_REVIEW, Status.NEEDS_INFO, Status.ANSWERED]
     DECIDED_STATUSES = [Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN]
 
     receipt_hash = models.CharField(
@@ -96,8 +116,9 @@ class Submission(ReportedFacts):
     contact_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_to_publish = models.BooleanField(_("consent to publish a summary"), default=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # To the hour (SUBMITTER_TIME_RESOLUTION_SECONDS): no fine-grained trace of a sender.
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
+    updated_at = CoarseUpdateTimeField(default=coarse_now, editable=False)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("claimed by"),
@@ -220,7 +241,8 @@ class Message(models.Model):
         related_name="+",
     )
     text = models.TextField(_("text"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    # To the hour: a submitter's answer is their action (moderators' questions too, alike).
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -232,7 +254,8 @@ class Message(models.Model):
 
 
 class Attachment(models.Model):
-    """A file the submitter sent: an image rebuilt without metadata, or a PDF kept as sent."""
+    """A file the submitter sent: an image rebuilt from its pixels, or a PDF rewritten
+    without scripts, actions, attachments, forms and metadata."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", _("image")
@@ -253,9 +276,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     metadata_removed = models.BooleanField(
         default=False,
-        help_text=_("False for PDFs: they are kept as sent and not checked for metadata."),
+        help_text=_("True for files rebuilt without metadata (every image and PDF since then)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=coarse_now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -275,7 +298,7 @@ class UsedFormToken(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(default=coarse_now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["used_at", "id"]

@@ -7,17 +7,19 @@ functions; nothing else changes what the submitter sent.
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moderation.models import AuditEvent
+from tracker.privacy import coarse_now
 
 from . import formtoken, receipts
 from .crypto import encrypt_contact
@@ -50,18 +52,49 @@ class NotAllowed(SubmissionError):
     """The submission is not in a state that allows this (anymore)."""
 
 
-def create_submission(*, form_nonce, fields, sources, files, contact, language):
+class DeadlinePassed(SubmissionError):
+    """Storing took longer than SUBMISSION_DEADLINE_SECONDS: rolled back, nothing kept."""
+
+
+def clock():
+    """Monotonic seconds; tests move it to make a deadline pass."""
+    return time.monotonic()
+
+
+def deadline_from_now():
+    return clock() + settings.SUBMISSION_DEADLINE_SECONDS
+
+
+def _limit_to_deadline(deadline):
+    """On PostgreSQL, no statement or lock wait of this transaction may outlast the
+    deadline (the server cancels it); everywhere, the deadline is checked before commit."""
+    remaining_ms = int((deadline - clock()) * 1000)
+    if remaining_ms <= 0:
+        raise DeadlinePassed
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(remaining_ms)])
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [str(remaining_ms)])
+
+
+def create_submission(
+    *, form_nonce, fields, sources, files, contact, language, held=False, deadline=None
+):
     """Store a new submission with its sources and files; return it with its receipt code.
 
     `form_nonce` is the form's one-time nonce, `fields` the form's cleaned model fields,
-    `sources` dicts of url/outlet/published_on, `files` CleanFile objects. The receipt code
-    exists only in the return value.
+    `sources` dicts of url/outlet/published_on, `files` CleanFile objects. `held` stores it
+    as held (over its sender's hourly budget). Nothing is stored if it cannot be done by
+    `deadline` (clock() seconds; DeadlinePassed). The receipt code exists only in the
+    return value.
     """
+    deadline = deadline if deadline is not None else deadline_from_now()
     code = receipts.code_for_form(form_nonce)
     token_hash = formtoken.nonce_hash(form_nonce)
     stored = []
     try:
         with transaction.atomic():
+            _limit_to_deadline(deadline)
             try:
                 with transaction.atomic():
                     token = UsedFormToken.objects.create(token_hash=token_hash)
@@ -71,6 +104,7 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
                 receipt_hash=receipts.code_hash(code),
                 language=language,
                 contact_encrypted=encrypt_contact(contact),
+                status=Submission.Status.HELD if held else Submission.Status.NEW,
                 **fields,
             )
             token.submission = submission
@@ -83,9 +117,12 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
             # An expired token is refused by its signature; its row is no longer needed.
             expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
             UsedFormToken.objects.filter(used_at__lt=expired).delete()
-            transaction.on_commit(
-                lambda: notify_moderators_of_new_submission(submission), robust=True
-            )
+            if not held:  # held reports are looked at in bulk, not announced one by one
+                transaction.on_commit(
+                    lambda: notify_moderators_of_new_submission(submission), robust=True
+                )
+            if clock() > deadline:  # the sender has given up on the page: keep nothing
+                raise DeadlinePassed
     except BaseException:
         _delete_files(stored)
         raise
@@ -93,7 +130,9 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
 
 
 def _already_submitted(token_hash, code):
-    repeat_after = timezone.now() - datetime.timedelta(seconds=RECEIPT_REPEAT_SECONDS)
+    # used_at is stored to the hour (or coarser), so "recent" stretches by that much.
+    seconds = RECEIPT_REPEAT_SECONDS + settings.SUBMITTER_TIME_RESOLUTION_SECONDS
+    repeat_after = timezone.now() - datetime.timedelta(seconds=seconds)
     recent = UsedFormToken.objects.filter(
         token_hash=token_hash, used_at__gte=repeat_after, submission__isnull=False
     ).exists()
@@ -134,7 +173,7 @@ def withdraw(submission):
         if not locked.is_open:
             raise NotAllowed
         locked.status = Submission.Status.WITHDRAWN
-        locked.decided_at = timezone.now()
+        locked.decided_at = coarse_now()
         locked.save(update_fields=["status", "decided_at", "updated_at"])
         _record(AuditEvent.Action.WITHDRAW, locked)
     return locked
@@ -142,7 +181,9 @@ def withdraw(submission):
 
 def _record(action, submission, **details):
     """The submitter's transition in the audit trail: no account, no text, no contact."""
-    AuditEvent.objects.create(action=action, actor=None, submission=submission, details=details)
+    AuditEvent.objects.create(
+        action=action, actor=None, submission=submission, details=details, at=coarse_now()
+    )
 
 
 def _store_files(submission, files, stored, message=None):

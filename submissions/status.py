@@ -9,6 +9,8 @@ Reason = Submission.RejectionReason
 
 HEADLINES = {
     Status.NEW: _("Received. It is waiting for a moderator."),
+    # A held report is told what a new one is told: its sender did nothing wrong.
+    Status.HELD: _("Received. It is waiting for a moderator."),
     Status.IN_REVIEW: _("A moderator is checking your report."),
     Status.NEEDS_INFO: _("A moderator has a question for you."),
     Status.ANSWERED: _("We received your answer. A moderator will read it."),
@@ -19,6 +21,10 @@ HEADLINES = {
 
 EXPLANATIONS = {
     Status.NEW: _(
+        "Moderators check every report against its sources. This can take some days. "
+        "Come back with your receipt code to see how it goes."
+    ),
+    Status.HELD: _(
         "Moderators check every report against its sources. This can take some days. "
         "Come back with your receipt code to see how it goes."
     ),

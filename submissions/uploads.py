@@ -1,17 +1,16 @@
-"""Uploaded files: received into memory within limits, checked by content, images rebuilt.
+"""Uploaded files: received into memory within limits, checked by content, then rebuilt.
 
 Nothing the submitter sends is written to disk as sent. The upload handler keeps each file
 in memory and drops any file over the size limits (the form then says so); the form checks
 the bytes (never the name or declared type) and rebuilds every image from its pixels, which
-leaves behind EXIF (and GPS), XMP, ICC profiles, PNG text chunks and JPEG comments. Only
-the rebuilt bytes reach the storage, under a random name.
+leaves behind EXIF (and GPS), XMP, ICC profiles, PNG text chunks and JPEG comments, and
+rewrites every PDF without scripts, actions, attachments, forms and metadata
+(submissions/pdf.py). Only the rebuilt bytes reach the storage, under a random name.
 """
 
 import contextlib
 import io
-import re
 import warnings
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import pdf
 from .models import Attachment
 
 
@@ -147,60 +147,7 @@ def clean_upload(upload):
 
 
 def _clean_pdf(data):
-    # A complete PDF ends with %%EOF (some writers add a little after it).
-    if b"%%EOF" not in data[-2048:]:
-        raise ValidationError(_("This PDF is damaged or incomplete."), code="file_damaged")
-    if _has_active_content(data):
-        raise ValidationError(
-            _(
-                "This PDF contains scripts, embedded files or form actions, which we cannot "
-                "accept. Please save it again with “Print to PDF”, or send photos of its pages."
-            ),
-            code="pdf_active_content",
-        )
-    return CleanFile(data, Attachment.Kind.PDF, "application/pdf", ".pdf", False)
-
-
-# PDF names of features that run code, start programs, carry other files or send data when
-# a moderator opens the document. A screen, not a sandbox: moderators still open PDFs
-# offline (the review screen says so).
-ACTIVE_PDF_NAMES = {
-    b"javascript",
-    b"js",
-    b"launch",
-    b"embeddedfile",
-    b"embeddedfiles",
-    b"richmedia",
-    b"xfa",
-    b"submitform",
-    b"importdata",
-    b"gotoe",
-}
-PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
-PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
-# Compressed streams are inflated to look inside them, up to this much in all.
-PDF_MAX_INFLATED = 50 * 1024 * 1024
-
-
-def _has_active_content(data):
-    """Whether the PDF names an active feature, in its objects or its Flate streams (where
-    PDF 1.5+ object streams hide whole objects). Names written with #xx escapes count."""
-    texts, budget = [data], PDF_MAX_INFLATED
-    for match in PDF_STREAM.finditer(data):
-        if budget <= 0:
-            break
-        try:
-            inflated = zlib.decompressobj().decompress(match.group(1), budget)
-        except zlib.error:
-            continue  # not Flate, or damaged: nothing to read
-        budget -= len(inflated)
-        texts.append(inflated)
-    for text in texts:
-        for name in PDF_NAME.findall(text):
-            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda hexa: bytes.fromhex(hexa[1].decode()), name)
-            if name.lower() in ACTIVE_PDF_NAMES:
-                return True
-    return False
+    return CleanFile(pdf.rewrite(data), Attachment.Kind.PDF, "application/pdf", ".pdf", True)
 
 
 def _rebuild_image(data, announced):

@@ -5,16 +5,24 @@ bodies, and every response says `Cache-Control: no-store` so that no copy stays 
 browser's or a proxy's cache.
 """
 
+import logging
+
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.db import InternalError
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tracker.security import DATABASE_DOWN
+
 from . import formtoken, ratelimit, services
 from .forms import AnswerForm, ReceiptCodeForm, SourceFormSet, SubmissionForm, WithdrawForm
 from .status import status_in_plain_words
+
+logger = logging.getLogger(__name__)
 
 VISIBLE_SOURCE_ROWS = 2
 
@@ -27,12 +35,29 @@ def submit(request):
     sources = SourceFormSet(data, prefix="sources")
     if data is None:
         return _render_form(request, form, sources)
-
-    if ratelimit.is_limited("submit", request, settings.SUBMISSIONS_PER_HOUR):
-        return _render_form(request, *_as_draft(form, sources), notice="rate_limited", status=429)
+    if body_was_cut_off(request):
+        return _render_form(request, *_as_draft(form, sources), notice="cut_off", status=400)
     form_ok, sources_ok = form.is_valid(), sources.is_valid()
     if not (form_ok and sources_ok):
         return _render_form(request, form, sources)
+    try:
+        return _store(request, form, sources)
+    except (*DATABASE_DOWN, InternalError, services.DeadlinePassed) as error:
+        # Down, read-only, locked or too slow: nothing was stored; say so, keep the draft.
+        logger.warning("report not stored: %s", type(error).__name__)
+        response = _render_form(
+            request, *_as_draft(form, sources), notice="unavailable", status=503
+        )
+        response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
+
+
+def _store(request, form, sources):
+    """Count the report (site-wide, then for its sender) and store it, or say why not."""
+    deadline = services.deadline_from_now()
+    if ratelimit.count_site("submit") > settings.SUBMISSIONS_SITE_PER_HOUR:
+        return _render_form(request, *_as_draft(form, sources), notice="site_busy", status=429)
+    held = ratelimit.count("submit", request) > settings.SUBMISSIONS_PER_HOUR
     try:
         _submission, code = services.create_submission(
             form_nonce=form.cleaned_data["form_nonce"],
@@ -41,13 +66,14 @@ def submit(request):
             files=form.cleaned_data["attachments"],
             contact=form.cleaned_data["contact"],
             language=(get_language() or settings.LANGUAGE_CODE)[:2],
+            held=held,
+            deadline=deadline,
         )
     except services.AlreadySubmitted as already:
         if already.code:
             context = {"code": already.code, "again": True}
             return render(request, "submissions/receipt.html", context)
         return render(request, "submissions/already_received.html")
-    ratelimit.hit("submit", request)
     return render(request, "submissions/receipt.html", {"code": code})
 
 
@@ -69,6 +95,8 @@ def answer(request):
     if refusal:
         return refusal
     form = AnswerForm(request.POST, request.FILES)
+    if body_was_cut_off(request):
+        return _render_status(request, submission, answer_form=form, notice="cut_off")
     if not form.is_valid():
         return _render_status(request, submission, answer_form=form)
     try:
@@ -114,19 +142,30 @@ def csrf_failure(request, reason=""):
     return render(request, "submissions/csrf_failure.html", context, status=403)
 
 
+def body_was_cut_off(request):
+    """Whether the request body ended before its Content-Length: the connection broke while
+    sending (a file half-way). Django's multipart parser then keeps the fields it got and
+    drops the file; such a request must store nothing. Once parsed, a complete body has
+    been read to its end (the parser reads it all), so fewer bytes mean it was cut off."""
+    request.POST  # noqa: B018 (parse the body if not done yet)
+    stream = getattr(request, "_stream", None)
+    return isinstance(stream, LimitedStream) and stream._pos < stream.limit
+
+
 def _find(request):
-    """(submission, None), or (None, the response to give). Every lookup counts against the
-    client's limit, and a wrong, malformed or empty code all get the same answer after the
-    same work."""
+    """(submission, None), or (None, the response to give). A right code always works;
+    only wrong ones count against the client's hourly limit (RECEIPT_LOOKUPS_PER_HOUR), so
+    someone else's guessing never locks out the owner of a real code. A wrong, malformed
+    or empty code all get the same answer after the same work."""
     code = request.POST.get("code", "")
-    if ratelimit.hit("lookup", request) > settings.RECEIPT_LOOKUPS_PER_HOUR:
+    submission = services.find_by_receipt(code)
+    if submission is not None:
+        return submission, None
+    context = {"form": ReceiptCodeForm(initial={"code": code}), "not_found": True}
+    if ratelimit.count("wrong-code", request) > settings.RECEIPT_LOOKUPS_PER_HOUR:
         context = {"form": ReceiptCodeForm(initial={"code": code}), "throttled": True}
         return None, render(request, "submissions/status_lookup.html", context, status=429)
-    submission = services.find_by_receipt(code)
-    if submission is None:
-        context = {"form": ReceiptCodeForm(initial={"code": code}), "not_found": True}
-        return None, render(request, "submissions/status_lookup.html", context)
-    return submission, None
+    return None, render(request, "submissions/status_lookup.html", context)
 
 
 def _render_status(request, submission, *, answer_form=None, withdraw_form=None, notice=""):

@@ -1,7 +1,7 @@
 import html
 import re
 
-TITLE_RE = re.compile(r'<h3 class="case-title"><a href="[^"]*">(.*?)</a></h3>', re.S)
+TITLE_RE = re.compile(r'<h3 class="case-title"[^>]*><a href="[^"]*">(.*?)</a></h3>', re.S)
 
 
 def listed_titles(response):

@@ -73,11 +73,10 @@ def webp_with_metadata():
 
 
 def pdf():
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    """A small, valid one-page PDF (tests/pdf_helpers.py builds it byte by byte)."""
+    from tests.pdf_helpers import build
+
+    return build()
 
 
 def decompression_bomb():

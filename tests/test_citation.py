@@ -56,7 +56,7 @@ def test_a_title_with_markup_is_cited_as_text(client, region):
     case = make_case(title="<script>alert(1)</script> & co", home_region=region)
     content = client.get(reverse("tracker:case_detail", args=[case.pk])).content.decode()
     assert "<script>alert(1)</script>" not in content
-    assert "“&lt;script&gt;alert(1)&lt;/script&gt; &amp; co”" in content
+    assert "“<bdi>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</bdi>”" in content
 
 
 def test_a_retracted_case_is_not_offered_for_citation(client, retracted_case):

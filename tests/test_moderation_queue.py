@@ -133,7 +133,7 @@ def test_bulk_reject_refuses_submissions_someone_is_working_on(moderator_client,
         reverse("moderation:bulk_reject_spam"), {"submissions": [new.pk, claimed.pk]}, follow=True
     )
 
-    assert "Only new submissions can be rejected in bulk." in response.content.decode()
+    assert "Only new or held submissions can be rejected in bulk." in response.content.decode()
     claimed.refresh_from_db()
     new.refresh_from_db()
     assert claimed.status == Status.IN_REVIEW

@@ -1,3 +1,4 @@
+import ipaddress
 import logging
 
 import pytest
@@ -151,7 +152,10 @@ def test_login_throttling_stores_and_logs_no_ip_address_or_user_agent(client, mo
     stored += repr(list(AccessFailureLog.objects.values()))
     assert CANARY_IP not in stored
     assert "CanaryBrowser" not in stored
-    assert all(row["ip_address"] is None for row in attempts)
+    # Counted per account and client, the client being a daily pseudonym (fd00::/8).
+    assert all(ipaddress.ip_address(row["ip_address"]).is_private for row in attempts)
+    assert all(row["ip_address"].startswith("fd") for row in attempts)
+    assert all(row["user_agent"] == "" for row in attempts)
     assert MODERATOR_PASSWORD not in stored
     assert CANARY_IP not in caplog.text
     assert "CanaryBrowser" not in caplog.text

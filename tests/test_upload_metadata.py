@@ -85,11 +85,13 @@ def test_a_sideways_photo_is_stored_upright_without_its_orientation_tag(client):
     assert len(image.getexif()) == 0
 
 
-def test_a_pdf_is_kept_as_sent_and_flagged_as_not_checked_for_metadata(client):
+def test_a_pdf_is_stored_rewritten_and_flagged_as_cleaned(client):
+    # tests/test_pdf_rewriting.py checks what the rewriting removes.
     [attachment] = send(client, files.upload("ruling.pdf", files.pdf(), "application/pdf"))
-    assert stored_bytes(attachment) == files.pdf()
+    assert stored_bytes(attachment).startswith(b"%PDF-")
+    assert stored_bytes(attachment) != files.pdf()
     assert attachment.kind == Attachment.Kind.PDF
-    assert attachment.metadata_removed is False
+    assert attachment.metadata_removed is True
 
 
 def test_files_get_random_names_from_their_content_never_from_the_sender(client, settings):

@@ -6,6 +6,9 @@ the home page's figures and latest cases) — never a whole response: the page a
 every request, so no reader ever receives another's token or cookie. Logged-in users
 always get a fresh render.
 
+While the database is unavailable, a page's last rendering (kept STALE_TIMEOUT) is served
+instead of the 503 page.
+
 Freshness: every key includes a version that changes whenever a case or anything shown
 with it changes. The signal receivers below bump it on save and delete (publishing, an
 edit, a retraction, a new source), so code that changes cases through models needs no
@@ -25,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+from .security import DATABASE_DOWN
 
 VERSION_KEY = "tracker:public:version"
 # The version key outlives any page: a missing version only costs one re-render.
@@ -32,6 +36,9 @@ VERSION_TIMEOUT = 60 * 60 * 24
 # Headline figures are exact aggregates over every published case (a full scan at a
 # million rows); they change only with the version, so they are kept longer.
 FIGURES_TIMEOUT = 60 * 60
+# A page's last rendering is kept this long to be served while the database is down or
+# overloaded (a restart, a failover, statement timeouts): an old listing beats a 503.
+STALE_TIMEOUT = 6 * 60 * 60
 
 
 def current_version():
@@ -71,10 +78,19 @@ def cached_content(request, name, render):
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     key = f"tracker:public:{name}:{current_version()}:{get_language()}:{path}"
+    # The last rendering whatever the version: served while the database is unavailable.
+    stale_key = f"tracker:public:stale:{name}:{get_language()}:{path}"
     content = cache.get(key)
     if content is None:
-        content = render()
+        try:
+            content = render()
+        except DATABASE_DOWN:
+            content = cache.get(stale_key)
+            if content is None:
+                raise
+            return mark_safe(content)  # noqa: S308 (as below)
         cache.set(key, content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        cache.set(stale_key, content, STALE_TIMEOUT)
     # Rendered by our own templates, so already escaped.
     return mark_safe(content)  # noqa: S308
 

@@ -1,4 +1,5 @@
-"""Logs without personal data.
+"""Logs without personal data: the logging classes the settings name. What is redacted,
+and every other privacy rule, is in tracker/privacy.py.
 
 People who report a case may be in danger, so the logs never hold an IP address, a user
 agent, a query string, submission text or a contact. The rules, outermost first:
@@ -24,37 +25,13 @@ import time
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
+from .privacy import redact
+
 request_logger = logging.getLogger("tracker.requests")
 moderation_logger = logging.getLogger("moderation")
 
-IPV4 = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"
-# Full form, or any form with "::" (which must touch at least one hex digit).
-IPV6 = (
-    r"(?<![\w:])(?:"
-    r"(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
-    r"|(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?"
-    r"|::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}"
-    r")(?![\w:])"
-)
-EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-# "/path?anything" up to the next space or quote: the query string may hold search words.
-QUERY_STRING = r"(?<=[\w/])\?[^\s\"']+"
-
-REDACTIONS = [
-    (re.compile(EMAIL), "[email]"),
-    (re.compile(IPV6, re.IGNORECASE), "[ip]"),
-    (re.compile(IPV4), "[ip]"),
-    (re.compile(QUERY_STRING), "?[query]"),
-]
-
 # Attributes every LogRecord has; anything else was passed with `extra=`.
 STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-
-
-def redact(text):
-    for pattern, placeholder in REDACTIONS:
-        text = pattern.sub(placeholder, text)
-    return text
 
 
 class RedactPersonalDataFilter(logging.Filter):
@@ -115,6 +92,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        if _dates_a_report(request):
+            return response
         request_logger.info(
             "request",
             extra={
@@ -126,6 +105,13 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def _dates_a_report(request):
+    """A submitter sending something (a report, an answer, a withdrawal, a code): its log
+    line would say when, so there is none (tracker/privacy.py: coarse times)."""
+    match = getattr(request, "resolver_match", None)
+    return request.method == "POST" and match is not None and match.app_name == "submissions"
 
 
 MODERATION_VALUE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")

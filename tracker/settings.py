@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A login lasts at most SESSION_ABSOLUTE_LIFETIME (moderation/security.py).
+    "moderation.security.SessionLifetimeMiddleware",
+    # The one layer that keeps client addresses from django-axes (tracker/privacy.py).
+    "tracker.privacy.AxesWithoutAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
@@ -196,8 +200,9 @@ else:
     }
 
 # Moderators and administrators: password + TOTP code (django-otp); failed logins are
-# counted and locked out by django-axes, by user name only. Axes would otherwise keep the
-# IP address and user agent; moderation/security.py makes it keep neither.
+# counted and locked out by django-axes, per account and client. Axes would otherwise keep
+# the IP address and user agent; tracker.privacy.AxesWithoutAddressMiddleware (the one
+# layer that does it) gives it a daily pseudonym instead and neither.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -208,24 +213,32 @@ LOGOUT_REDIRECT_URL = "tracker:home"
 # A session ends after this many seconds without a request; every request restarts the clock.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... and after this many seconds from the login whatever happens (moderation/accounts.py).
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600)
+# The enrolment page (it shows the TOTP secret) works only this long after create_moderator.
+MODERATOR_ENROLMENT_HOURS = env_int("MODERATOR_ENROLMENT_HOURS", 48)
+# Failed logins make every further attempt on that account wait up to this long.
+LOGIN_SLOWDOWN_MAX_SECONDS = env_int("LOGIN_SLOWDOWN_MAX_SECONDS", 300)
 
 OTP_TOTP_ISSUER = "Refusal Tracker"
 # A failed code doubles the wait before the next try (seconds, per device).
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-AXES_HANDLER = "moderation.security.PrivateDatabaseHandler"
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Locked per account and client: the client is a daily pseudonym made from the client hash,
+# never an address (tracker.privacy.AxesWithoutAddressMiddleware), so a stranger's guesses
+# lock out the stranger, not the moderator. Guessing is also slowed per account
+# (moderation/accounts.py, LOGIN_SLOWDOWN_MAX_SECONDS).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "moderation.security.no_client_ip"
-AXES_CLIENT_STR_CALLABLE = "moderation.security.client_description"
+AXES_CLIENT_STR_CALLABLE = "tracker.privacy.axes_client_description"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "otp_device", "next"]
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# axes.W006 asks to lock by IP address too; keeping no IP address is the point here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = []
 
 # Four-eyes rule: when true, a publication waits for a second moderator's approval.
 MODERATION_FOUR_EYES = env_bool("MODERATION_FOUR_EYES", False)
@@ -306,7 +319,17 @@ SUBMISSION_MIN_SECONDS = env_int("SUBMISSION_MIN_SECONDS", 3)
 SUBMISSION_FORM_MAX_AGE = env_int("SUBMISSION_FORM_MAX_AGE", 24 * 3600)
 # Abuse limits per client, counted under a keyed hash of the address that rotates daily.
 SUBMISSIONS_PER_HOUR = env_int("SUBMISSIONS_PER_HOUR", 5)
+# Beyond SUBMISSIONS_PER_HOUR a client's reports are not refused but held apart for the
+# moderators (behind an onion service everyone is one client); only past this many reports
+# an hour from everyone together does the form ask to try later.
+SUBMISSIONS_SITE_PER_HOUR = env_int("SUBMISSIONS_SITE_PER_HOUR", 200)
+# Wrong receipt codes a client may try in an hour; a right code always works.
 RECEIPT_LOOKUPS_PER_HOUR = env_int("RECEIPT_LOOKUPS_PER_HOUR", 20)
+# A report that cannot be stored within this many seconds is rolled back, not stored after
+# the sender has given up on the page.
+SUBMISSION_DEADLINE_SECONDS = env_int("SUBMISSION_DEADLINE_SECONDS", 20)
+# Times of what a submitter does are stored cut down to this many seconds (an hour).
+SUBMITTER_TIME_RESOLUTION_SECONDS = env_int("SUBMITTER_TIME_RESOLUTION_SECONDS", 3600)
 # Behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Receipt codes are stored as HMAC-SHA256 under this key. Changing it makes every receipt
@@ -375,6 +398,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # from an e-mail to /moderation/ still arrives logged in.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie: no year-long trace of a visit in the browser.
+CSRF_COOKIE_AGE = None
 LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -453,5 +478,7 @@ LOGGING = {
         # WARNING silences the per-request lines (the benchmark's server does).
         "tracker.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
         "moderation": {"level": "INFO"},
+        # pikepdf announces its log bridge at INFO in every process.
+        "pikepdf": {"level": "WARNING"},
     },
 }

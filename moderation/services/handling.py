@@ -98,7 +98,7 @@ def reject(submission, *, moderator, reason, note="", allowed=Submission.OPEN_ST
 
 
 def reject_as_spam(submissions, *, moderator):
-    """Bulk action of the queue; only for new, unclaimed submissions, where it is safe.
+    """Bulk action of the queue; only for new or held (unclaimed) submissions, where it is safe.
     Each one is its own transaction: one that changed meanwhile is skipped, not fatal."""
     rejected = 0
     for submission in submissions:
@@ -107,7 +107,7 @@ def reject_as_spam(submissions, *, moderator):
                 submission,
                 moderator=moderator,
                 reason=Submission.RejectionReason.SPAM,
-                allowed=[Status.NEW],
+                allowed=[Status.NEW, Status.HELD],
             )
         except Conflict:
             continue

@@ -35,7 +35,8 @@ def _filtered(form, user):
             status__in=Submission.DECIDED_STATUSES, decided_at__gte=since
         ).order_by("-decided_at", "-id")
     else:
-        statuses = [state] if state else Submission.OPEN_STATUSES
+        # Held reports (over a client's hourly budget) are only shown when asked for.
+        statuses = [state] if state else Submission.QUEUE_STATUSES
         # Oldest first: whoever waited longest is served first.
         submissions = submissions.filter(status__in=statuses).order_by("created_at", "id")
     if data.get("language"):

@@ -38,6 +38,9 @@ FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RECEIPT = re.compile(r'class="receipt-code"[^>]*><strong>([A-Z0-9-]+)</strong>')
 OUTAGE_PAGE = "temporarily unavailable"
+# A report that could not be stored comes back as the form, with its draft, at 503.
+FORM_OUTAGE_PAGE = "could not store your report just now"
+DRAFT = "Load test: a group of contract soldiers refused to deploy."
 
 requests_seen = []  # (seconds since the epoch, kind, status, friendly 503?)
 receipts = []
@@ -45,11 +48,11 @@ receipts = []
 
 def record(kind, response):
     status = response.status_code or 0  # 0: no HTTP answer at all
-    friendly = (
-        status == 503
-        and OUTAGE_PAGE in (response.text or "")
-        and bool(response.headers.get("Retry-After"))
-    )
+    if status == 0:
+        print(f"no HTTP answer to {kind}: {getattr(response, 'error', None)!r}", flush=True)
+    text = response.text or ""
+    outage_page = OUTAGE_PAGE in text or (FORM_OUTAGE_PAGE in text and DRAFT in text)
+    friendly = status == 503 and outage_page and bool(response.headers.get("Retry-After"))
     requests_seen.append((time.time(), kind, status, friendly))
     return status
 
@@ -92,7 +95,7 @@ class Submitter(FastHttpUser):
         data = {
             "csrfmiddlewaretoken": csrf_token.group(1),
             "form_token": form_token.group(1),
-            "what_happened": "Load test: a group of contract soldiers refused to deploy.",
+            "what_happened": DRAFT,
             "event_date": "2023-05-10",
             "event_date_precision": "day",
             "location_country": "ua",

@@ -59,6 +59,14 @@ def parse_args():
         action="store_true",
         help="restart PostgreSQL halfway (pg_ctlcluster); never on a shared server",
     )
+    parser.add_argument(
+        "--outage-db",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="halfway, cut every connection to the throwaway database and refuse new ones "
+        "for SECONDS: a restart as the app sees it, harmless to others on a shared server",
+    )
     parser.add_argument("--pg-cluster", default="main")
     parser.add_argument("--pg-version", default="", help="default: the one in /etc/postgresql")
     return parser.parse_args()
@@ -118,6 +126,7 @@ def server_environment(args, url, workdir):
         # Every submitter comes from 127.0.0.1: the per-client limits would stop them.
         "SUBMISSIONS_PER_HOUR": "1000000",
         "RECEIPT_LOOKUPS_PER_HOUR": "1000000",
+        "SUBMISSIONS_SITE_PER_HOUR": "1000000",
         # The submitters wait 1.5 s between loading and sending the form.
         "SUBMISSION_MIN_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
@@ -168,6 +177,22 @@ def postgres_version(args):
         return args.pg_version
     versions = sorted(path.name for path in Path("/etc/postgresql").iterdir())
     return versions[-1]
+
+
+def outage_halfway(args, times, name):
+    """The throwaway database alone goes away for args.outage_db seconds: its connections
+    are cut and new ones refused, then allowed again (other databases are untouched)."""
+    time.sleep(args.duration / 2)
+    times["restart_started"] = time.time()
+    administer(args.database_server, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+    terminate = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # noqa: S608 (our own name)
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+    administer(args.database_server, terminate)
+    time.sleep(args.outage_db)
+    administer(args.database_server, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+    times["restart_done"] = time.time()
 
 
 def restart_halfway(args, times):
@@ -235,7 +260,7 @@ def evaluate(args, report, hashes, key, times):
     failures = []
     if lost:
         failures.append(f"{len(lost)} submissions with a receipt are not in the database")
-    if args.restart_db:
+    if args.restart_db or args.outage_db:
         results["restart"] = recovery(requests, times)
         if unfriendly:
             failures.append(f"{len(unfriendly)} 5xx answers were not the friendly 503 page")
@@ -274,6 +299,9 @@ def main():
         restarter = None
         if args.restart_db:
             restarter = threading.Thread(target=restart_halfway, args=(args, times))
+            restarter.start()
+        elif args.outage_db:
+            restarter = threading.Thread(target=outage_halfway, args=(args, times, name))
             restarter.start()
         locust_environment = {
             **os.environ,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from submissions.models import Attachment, Submission
+from tests import pdf_helpers
 from tests import submission_helpers as files
 from tests.conftest import submission_form_data
 
@@ -223,11 +224,11 @@ def test_a_file_that_is_not_a_plain_image_or_document_is_refused(client, setting
 
 
 def test_a_plain_pdf_with_compressed_page_content_is_still_accepted(client):
-    page = compressed_stream(b"BT /F1 12 Tf 72 712 Td (Order of dismissal) Tj ET")
+    content = zlib.compress(b"BT /F1 12 Tf 72 712 Td (Order of dismissal) Tj ET")
+    page = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+    document = pdf_helpers.build(objects={4: page + content + b"\nendstream"})
 
-    response = send(
-        client, (b"order.pdf", pdf(b"1 0 obj << /Type /Catalog >> endobj", page), "application/pdf")
-    )
+    response = send(client, (b"order.pdf", document, "application/pdf"))
 
     assert accepted(response)
     assert Attachment.objects.get().kind == Attachment.Kind.PDF

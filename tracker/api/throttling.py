@@ -1,6 +1,6 @@
 from rest_framework.throttling import AnonRateThrottle
 
-from submissions.ratelimit import client_hash
+from tracker.privacy import client_hash
 
 
 class AnonymousRateThrottle(AnonRateThrottle):

@@ -5,6 +5,9 @@ case and its visibility rules (`Case.objects.public()`, `citable()`); `related.p
 outcomes, sources, timeline and corrections; `regions.py` the home regions.
 """
 
+# Exact counters and shared short-lived keys (rate limits, the client hash's daily key).
+from tracker.counters import Counter, SharedSecret  # noqa: E402, I001
+
 from .cases import PUBLISHED, Case, CaseQuerySet, CaseStatus, short_slug
 from .facts import (
     CASE_FACTS,
@@ -35,6 +38,7 @@ __all__ = [
     "CaseOutcome",
     "CaseQuerySet",
     "CaseStatus",
+    "Counter",
     "Confidence",
     "Country",
     "DatePrecision",
@@ -44,6 +48,7 @@ __all__ = [
     "Region",
     "ReportedFacts",
     "ServiceStatus",
+    "SharedSecret",
     "Source",
     "region_name_field",
     "short_slug",
