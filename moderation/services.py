@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from submissions.crypto import decrypt_contact
 from submissions.models import Message, Submission
 from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome, Source
+from tracker.preservation import services as preservation
 
 from .confidence import (
     CONFIDENCE_RANK,
@@ -103,6 +104,7 @@ def verify_source(source, *, moderator, reachable, supports_report, independent,
     source.verified_by = moderator
     source.verified_at = timezone.now()
     source.save()
+    preservation.source_verified(source)  # enqueues the capture; never fetches here
     record(
         AuditEvent.Action.VERIFY_SOURCE,
         moderator=moderator,
@@ -199,7 +201,7 @@ CASE_FIELDS = [
 
 
 def _copy_source(source, case):
-    return Source.objects.create(
+    copy = Source.objects.create(
         case=case,
         outlet=source.outlet or _outlet_from_url(source.url),
         url=source.url,
@@ -207,6 +209,8 @@ def _copy_source(source, case):
         verified_by=source.verified_by,
         verified_at=source.verified_at,
     )
+    preservation.source_copied(source, copy)  # enqueues: snapshots follow the source
+    return copy
 
 
 def _outlet_from_url(url):

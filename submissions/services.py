@@ -11,7 +11,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -83,9 +82,8 @@ def create_submission(*, form_nonce, fields, sources, files, contact, language):
             # An expired token is refused by its signature; its row is no longer needed.
             expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
             UsedFormToken.objects.filter(used_at__lt=expired).delete()
-            transaction.on_commit(
-                lambda: notify_moderators_of_new_submission(submission), robust=True
-            )
+            # Enqueued in this transaction: committed with the report, or not at all.
+            notify_moderators_of_new_submission(submission)
     except BaseException:
         _delete_files(stored)
         raise
@@ -120,7 +118,7 @@ def answer_question(submission, *, text, files):
             )
             _store_files(locked, files, stored, message=message)
             _record(AuditEvent.Action.ANSWER, locked, files=len(files))
-            transaction.on_commit(lambda: notify_moderators_of_answer(locked), robust=True)
+            notify_moderators_of_answer(locked)
     except BaseException:
         _delete_files(stored)
         raise
@@ -195,18 +193,20 @@ def notify_moderators_of_answer(submission):
     )
 
 
-def moderator_emails():
+def moderator_ids():
     users = get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return sorted(set(users.exclude(email="").values_list("pk", flat=True)))
 
 
 def _mail_moderators(subject, body):
-    # One message per moderator, so that no moderator's address is shown to the others.
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in moderator_emails()
-    ]
-    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    logger.info("Notified %d moderators.", sent)
+    # One message (and one task) per moderator: no moderator's address is shown to the
+    # others, and a retry (submissions/tasks.py) never repeats a mail already sent.
+    from .tasks import send_moderator_mail
+
+    recipients = moderator_ids()
+    for user_id in recipients:
+        send_moderator_mail.enqueue(user_id, str(subject), str(body))
+    logger.info("Queued notifications for %d moderators.", len(recipients))
 
 
 def _queue_path():

@@ -20,3 +20,10 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain http; tests/security checks the https redirect itself.
 SECURE_SSL_REDIRECT = False
+# Tasks run at once, inside the test (django-tasks' immediate backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Source fetches: never private addresses unless a test asks (its own server on 127.0.0.1);
+# tests/conftest.py also refuses to resolve any host but 127.0.0.1 and localhost.
+SOURCE_FETCH_ALLOW_PRIVATE = False
+SOURCE_FETCH_PROXY = ""
+SOURCE_SNAPSHOTS_PUBLIC = False

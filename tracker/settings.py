@@ -94,9 +94,12 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "tracker",
     "submissions",
     "moderation",
+    "tracker.preservation",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +284,13 @@ STORAGES = {
 # Uploads live outside static/ and are never served from a public URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = None
+# Snapshots of cited sources (tracker/preservation/): private like uploads (under
+# MEDIA_ROOT/snapshots/), never given a URL; moderators read them through a
+# permission-checked view. An S3-compatible backend can replace this entry, code unchanged.
+STORAGES["snapshots"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"base_url": None},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -345,6 +355,27 @@ SPECTACULAR_SETTINGS = {
     # Case.event_date_precision and CaseEvent.date_precision share one set of choices.
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.DatePrecision"},
 }
+
+# Background tasks (django-tasks): rows in the database, run by `manage.py db_worker`.
+# A task enqueued inside a transaction is committed with it, so it cannot be lost between
+# the commit and a hook; tests use the immediate backend (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Source preservation (tracker/preservation/): captures and link checks of cited sources.
+# All fetches go through SOURCE_FETCH_PROXY when set (http://host:port or
+# socks5://host:port, e.g. Tor's), never to a private, loopback or link-local address.
+SOURCE_FETCH_PROXY = os.environ.get("SOURCE_FETCH_PROXY", "")
+# Tests only: lets fetches reach 127.0.0.1 (the tests' own HTTP server).
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", False)
+SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 30)
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 20 * 1024 * 1024)
+# Tor Browser's user agent: the most common one among the proxy's other users.
+SOURCE_FETCH_USER_AGENT = os.environ.get(
+    "SOURCE_FETCH_USER_AGENT",
+    "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0",
+)
+# Whether readers may open the archived copy itself (the publisher holds its copyright).
+SOURCE_SNAPSHOTS_PUBLIC = env_bool("SOURCE_SNAPSHOTS_PUBLIC", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

@@ -1,0 +1,95 @@
+"""A small HTTP server on 127.0.0.1 that plays the outlets for the preservation tests.
+
+Routes: /page (an HTML article), /redirect (→ /page), /later-gone (200 until `gone` is
+set, then 404), /big (a body over the tests' size cap), /slow (answers only when the test
+ends: beyond any tiny timeout, without the test sleeping), /to-private (→ a link-local
+address), /set-cookie (sets a cookie and redirects to /headers), /headers (echoes the
+request headers), /unavailable (503), /loop (redirects to itself).
+"""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Отказ служить</title>"
+    "<style>body{color:red}</style><script>document.title='run'</script></head>"
+    "<body><h1>Двенадцать росгвардейцев отказались</h1>"
+    "<p>Суд отклонил иск &amp; апелляцию.</p><img src='https://tracker.invalid/x.png'>"
+    "</body></html>"
+).encode()
+
+
+class SourceServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.gone = False
+        self.release = threading.Event()
+        self.big_size = 0
+        self.requests = []
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body=b"", content_type="text/html; charset=utf-8", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        server = self.server
+        server.requests.append((self.path, dict(self.headers)))
+        if self.path == "/page":
+            self._send(200, PAGE)
+        elif self.path == "/redirect":
+            self._send(302, headers=[("Location", "/page")])
+        elif self.path == "/later-gone":
+            self._send(404, b"not found") if server.gone else self._send(200, PAGE)
+        elif self.path == "/big":
+            self._send(200, b"x" * server.big_size, "text/plain")
+        elif self.path == "/big-unannounced":
+            # No Content-Length: the cap must hold while reading.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"y" * server.big_size)
+            self.close_connection = True
+        elif self.path == "/slow":
+            server.release.wait(timeout=30)
+            self._send(200, PAGE)
+        elif self.path == "/to-private":
+            self._send(302, headers=[("Location", "http://169.254.169.254/latest/meta-data/")])
+        elif self.path == "/set-cookie":
+            self._send(302, headers=[("Set-Cookie", "session=tracked"), ("Location", "/headers")])
+        elif self.path == "/headers":
+            text = "\n".join(f"{name}: {value}" for name, value in self.headers.items())
+            self._send(200, text.encode(), "text/plain; charset=utf-8")
+        elif self.path == "/unavailable":
+            self._send(503, b"try later")
+        elif self.path == "/loop":
+            self._send(302, headers=[("Location", "/loop")])
+        else:
+            self._send(404, b"no such page")
+
+
+def start():
+    server = SourceServer()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    return server
+
+
+def stop(server):
+    server.release.set()
+    server.shutdown()
+    server.server_close()
