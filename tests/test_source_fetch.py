@@ -93,9 +93,19 @@ def test_a_loopback_address_is_refused_before_any_connection(source_server, sett
 
 @pytest.mark.parametrize(
     "address",
-    ["10.1.2.3", "192.168.0.1", "169.254.169.254", "100.64.0.1", "::1", "fe80::1", "::ffff:10.0.0.1",
-     "0.0.0.0", "224.0.0.1", "fd00::1"],
-)  # fmt: skip
+    [
+        "10.1.2.3",
+        "192.168.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "::1",
+        "fe80::1",
+        "::ffff:10.0.0.1",
+        "0.0.0.0",  # noqa: S104 (an address to refuse, not one to bind)
+        "224.0.0.1",
+        "fd00::1",
+    ],
+)
 def test_a_name_that_resolves_to_an_inside_address_is_refused(monkeypatch, settings, address):
     settings.SOURCE_FETCH_ALLOW_PRIVATE = False
     monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.215.14", address])

@@ -89,12 +89,12 @@ class SourceSnapshot(models.Model):
     def __str__(self):
         return f"{self.requested_url} @ {self.fetched_at:%Y-%m-%d %H:%M} ({self.outcome})"
 
+    def get_absolute_url(self):
+        return reverse("preservation:snapshot", args=[self.pk])
+
     @property
     def is_captured(self):
         return self.outcome == self.Outcome.CAPTURED
-
-    def get_absolute_url(self):
-        return reverse("preservation:snapshot", args=[self.pk])
 
 
 class SourceCheck(models.Model):

@@ -99,9 +99,7 @@ def adopt_snapshots(submission_source_id, source):
 
 
 def _locked_status(source_id):
-    status, _created = SourceStatus.objects.select_for_update().get_or_create(
-        source_id=source_id
-    )
+    status, _created = SourceStatus.objects.select_for_update().get_or_create(source_id=source_id)
     return status
 
 
