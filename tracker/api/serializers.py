@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+from tracker.preservation.fields import SOURCE_FIELD_NAMES, PreservationFieldsMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -27,13 +28,16 @@ class OptionalURLField(serializers.URLField):
         return value or None
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(PreservationFieldsMixin, serializers.ModelSerializer):
     url = OptionalURLField(help_text="Link to the publication.")
     archive_url = OptionalURLField(help_text="Link to an archived copy.")
 
     class Meta:
         model = Source
-        fields = ["outlet", "url", "title", "published_on", "language", "archive_url"]
+        fields = [
+            *["outlet", "url", "title", "published_on", "language", "archive_url"],
+            *SOURCE_FIELD_NAMES,
+        ]
         read_only_fields = fields
 
 
