@@ -37,7 +37,12 @@ class Command(BaseCommand):
             return
         failures = Counter()
         captured = 0
-        for source in tqdm(sources, desc="Capturing", unit="source", disable=not sources):
+        for source in tqdm(
+            sources,
+            desc="Capturing",
+            unit="source",
+            disable=not sources or options["verbosity"] == 0,
+        ):
             _snapshot, error = services.capture(source.url, source=source)
             if error is None:
                 captured += 1

@@ -37,7 +37,12 @@ class Command(BaseCommand):
             )
         sources = list(sources.order_by("pk"))
         results = Counter()
-        for source in tqdm(sources, desc="Checking", unit="source", disable=not sources):
+        for source in tqdm(
+            sources,
+            desc="Checking",
+            unit="source",
+            disable=not sources or options["verbosity"] == 0,
+        ):
             results[services.check(source).result] += 1
         self.stdout.write(
             f"Checked {len(sources)} sources: {results['ok']} online, {results['gone']} gone, "
