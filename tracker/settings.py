@@ -365,14 +365,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # All fetches go through SOURCE_FETCH_PROXY when set (http://host:port or
 # socks5://host:port, e.g. Tor's), never to a private, loopback or link-local address.
 SOURCE_FETCH_PROXY = os.environ.get("SOURCE_FETCH_PROXY", "")
-# Tests only: lets fetches reach 127.0.0.1 (the tests' own HTTP server).
+if SOURCE_FETCH_PROXY and not SOURCE_FETCH_PROXY.startswith(
+    ("http://", "https://", "socks5://", "socks5h://")
+):
+    raise ImproperlyConfigured("SOURCE_FETCH_PROXY must be an http://, https:// or socks5:// URL.")
+# Tests only: lets fetches reach 127.0.0.1 (the tests' own HTTP server). A production
+# process refuses to start with it.
 SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", False)
+if SOURCE_FETCH_ALLOW_PRIVATE and not DEBUG:
+    raise ImproperlyConfigured("SOURCE_FETCH_ALLOW_PRIVATE=true is for tests only.")
 SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 30)
 SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 20 * 1024 * 1024)
 # Tor Browser's user agent: the most common one among the proxy's other users.
-SOURCE_FETCH_USER_AGENT = os.environ.get(
-    "SOURCE_FETCH_USER_AGENT",
-    "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0",
+SOURCE_FETCH_USER_AGENT = (
+    os.environ.get("SOURCE_FETCH_USER_AGENT")
+    or "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
 )
 # Whether readers may open the archived copy itself (the publisher holds its copyright).
 SOURCE_SNAPSHOTS_PUBLIC = env_bool("SOURCE_SNAPSHOTS_PUBLIC", False)
