@@ -5,7 +5,6 @@ here: tracker/exports.py and tracker/api/serializers.py carry them, the data dic
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -53,6 +52,9 @@ def from_values(row):
     return values
 
 
+NULLABLE_DATETIME = {"type": "string", "format": "date-time", "nullable": True}
+
+
 class PreservationFieldsMixin(serializers.Serializer):
     """The four fields on a Source serializer; needs select_related("preservation__snapshot")."""
 
@@ -70,7 +72,7 @@ class PreservationFieldsMixin(serializers.Serializer):
         status = self._status(source)
         return status.snapshot.sha256 if status and status.snapshot else None
 
-    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_snapshot_at(self, source):
         status = self._status(source)
         snapshot = status.snapshot if status else None
@@ -83,7 +85,7 @@ class PreservationFieldsMixin(serializers.Serializer):
         status = self._status(source)
         return status.link_status if status else SourceStatus.Link.UNCHECKED
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_link_checked_at(self, source):
         status = self._status(source)
         if status is None or status.link_checked_at is None:
