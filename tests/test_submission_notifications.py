@@ -82,6 +82,9 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+# The worker closes database connections between tasks, as it should: these tests commit
+# (serialized_rollback restores the migrations' rows, such as the Moderators group).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_are_queued_with_the_report_and_sent_by_the_worker(
     client, moderators, database_tasks
 ):
@@ -97,6 +100,7 @@ def test_notifications_are_queued_with_the_report_and_sent_by_the_worker(
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_send_is_retried_later_not_lost(client, moderators, database_tasks, monkeypatch):
     failures = []
 
