@@ -104,6 +104,8 @@ def test_a_loopback_address_is_refused_before_any_connection(source_server, sett
         "0.0.0.0",  # noqa: S104 (an address to refuse, not one to bind)
         "224.0.0.1",
         "fd00::1",
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "2002:a00:1::1",  # 6to4 of 10.0.0.1
     ],
 )
 def test_a_name_that_resolves_to_an_inside_address_is_refused(monkeypatch, settings, address):
@@ -111,6 +113,12 @@ def test_a_name_that_resolves_to_an_inside_address_is_refused(monkeypatch, setti
     monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.215.14", address])
     error = fetch_error("https://outlet.example/article")
     assert error.kind == ErrorKind.BLOCKED_ADDRESS
+
+
+def test_public_addresses_are_allowed():
+    assert fetch.is_public_address("93.184.215.14")
+    assert fetch.is_public_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
+    assert fetch.is_public_address("::ffff:93.184.215.14")
 
 
 def test_a_redirect_to_an_inside_address_is_refused(source_server, settings, monkeypatch):

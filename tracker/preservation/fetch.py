@@ -79,10 +79,20 @@ def resolve(host, port):
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public_address(address):
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        # IPv6 forms that carry an IPv4 address reach that address: check it instead.
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if ip in NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if any(inner is not None and not is_public_address(str(inner)) for inner in embedded):
+            return False
+        if ip.ipv4_mapped is not None:
+            return True
     return ip.is_global and not ip.is_multicast
 
 
@@ -116,7 +126,7 @@ def _split(url):
     return parts, parts.hostname, port
 
 
-def _request_for(url):
+def _request_for(url, timeout):
     """An httpx request to the checked address of `url`'s host, named as the host."""
     parts, host, port = _split(url)
     address = checked_address(host, port)
@@ -127,7 +137,6 @@ def _request_for(url):
     host_header = host if not parts.port else f"{host}:{parts.port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" + (f":{parts.port}" if parts.port else "")
-    timeout = settings.SOURCE_FETCH_TIMEOUT
     return httpx.Request(
         "GET",
         target,
@@ -179,7 +188,9 @@ def fetch(url, *, read_body=True):
     try:
         with _transport() as transport:
             for _hop in range(MAX_REDIRECTS + 1):
-                response = transport.handle_request(_request_for(current))
+                # Each hop gets what is left of the whole fetch's time.
+                remaining = max(deadline - time.monotonic(), 0.001)
+                response = transport.handle_request(_request_for(current, remaining))
                 try:
                     location = response.headers.get("Location")
                     if response.status_code in REDIRECT_STATUSES and location:
