@@ -27,3 +27,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SOURCE_FETCH_ALLOW_PRIVATE = False
 SOURCE_FETCH_PROXY = ""
 SOURCE_SNAPSHOTS_PUBLIC = False
+SOURCE_WAYBACK_SAVE = False

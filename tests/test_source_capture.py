@@ -219,3 +219,40 @@ def test_archive_sources_captures_every_published_source_without_a_snapshot(sour
     call_command("archive_sources", stdout=out)
     # Only the failed one is tried again.
     assert out.getvalue().strip() == "Captured 0 of 1 sources; 1 failed (http_status 1)."
+
+
+# --- the Wayback Machine (optional, off by default; never reached in tests) ------------------
+
+
+def test_the_wayback_machine_is_not_asked_by_default(source_server, monkeypatch):
+    asked = []
+    monkeypatch.setattr("tracker.preservation.wayback.save", lambda source: asked.append(source))
+    case = make_case(sources=[{"outlet": "Outlet", "url": source_server.url("/page")}])
+    capture_source.enqueue(case.sources.get().pk)
+    assert asked == []
+    assert SourceStatus.objects.get().wayback_url == ""
+
+
+def test_with_the_setting_the_wayback_copy_address_is_recorded(
+    source_server, settings, monkeypatch
+):
+    """The save endpoint is played by a stand-in for the fetcher: no request leaves."""
+    from tracker.preservation import fetch
+
+    settings.SOURCE_WAYBACK_SAVE = True
+    real_fetch = fetch.fetch
+    saved = "https://web.archive.org/web/20261202040000/https://zona.media/news/1"
+
+    def fake_fetch(url, **kwargs):
+        if url.startswith("https://web.archive.org/save/"):
+            assert url == "https://web.archive.org/save/" + source_server.url("/page")
+            return fetch.FetchResult(url, saved, 200, "", b"", timezone.now(), False)
+        return real_fetch(url, **kwargs)
+
+    monkeypatch.setattr(fetch, "fetch", fake_fetch)
+    monkeypatch.setattr("tracker.preservation.services.fetch", fake_fetch)
+    case = make_case(sources=[{"outlet": "Outlet", "url": source_server.url("/page")}])
+
+    capture_source.enqueue(case.sources.get().pk)
+
+    assert SourceStatus.objects.get().wayback_url == saved

@@ -381,6 +381,10 @@ SOURCE_FETCH_USER_AGENT = (
     os.environ.get("SOURCE_FETCH_USER_AGENT")
     or "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
 )
+# Also ask the Internet Archive's Wayback Machine to save each captured source (through the
+# proxy) and record the address of its copy. Off by default: it tells a third party which
+# pages the project keeps.
+SOURCE_WAYBACK_SAVE = env_bool("SOURCE_WAYBACK_SAVE", False)
 # Whether readers may open the archived copy itself (the publisher holds its copyright).
 SOURCE_SNAPSHOTS_PUBLIC = env_bool("SOURCE_SNAPSHOTS_PUBLIC", False)
 

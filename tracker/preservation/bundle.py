@@ -71,7 +71,8 @@ class _Writer:
 
 def _source_records(case, writer):
     records = []
-    for source in case.sources.select_related("verified_by").prefetch_related("checks"):
+    sources = case.sources.select_related("verified_by", "preservation")
+    for source in sources.prefetch_related("checks"):
         snapshots = []
         for snapshot in source.snapshots.order_by("fetched_at", "id"):
             path = None
@@ -92,6 +93,8 @@ def _source_records(case, writer):
                 "published_on": source.published_on,
                 "verified_by": source.verified_by.get_username() if source.verified_by else None,
                 "verified_at": source.verified_at,
+                "wayback_url": getattr(getattr(source, "preservation", None), "wayback_url", None)
+                or None,
                 "snapshots": snapshots,
                 "link_checks": [
                     {

@@ -68,6 +68,7 @@ class FetchResult:
     fetched_at: object
     via_proxy: bool
     redirects: list = field(default_factory=list)
+    headers: dict = field(default_factory=dict)
 
 
 def resolve(host, port):
@@ -214,6 +215,7 @@ def fetch(url, *, read_body=True):
                         fetched_at=started,
                         via_proxy=bool(settings.SOURCE_FETCH_PROXY),
                         redirects=redirects,
+                        headers=dict(response.headers),
                     )
                 finally:
                     response.close()

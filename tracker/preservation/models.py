@@ -143,6 +143,12 @@ class SourceStatus(models.Model):
         _("link status"), max_length=12, choices=Link.choices, default=Link.UNCHECKED
     )
     link_checked_at = models.DateTimeField(_("link checked at"), null=True, blank=True)
+    wayback_url = models.URLField(
+        _("Wayback Machine copy"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Set only when SOURCE_WAYBACK_SAVE is on: the address of the saved copy."),
+    )
     offline_since = models.DateTimeField(
         _("offline since"),
         null=True,

@@ -5,13 +5,15 @@ is retried with back-off (tracker/taskqueue.py); every attempt is kept as a snap
 so the moderators see what happened.
 """
 
+from django.conf import settings
 from django_tasks import task
 
 from submissions.models import SubmissionSource
 from tracker.models import Source
 from tracker.taskqueue import retry_later
 
-from . import services
+from . import services, wayback
+from .fetch import FetchError
 from .models import SourceSnapshot
 
 CAPTURE_MAX_ATTEMPTS = 5
@@ -49,7 +51,25 @@ def capture_source(source_id, submission_source_id=None, attempt=1):
     snapshot, error = services.capture(source.url, source=source, attempt=attempt)
     if error is not None and error.transient:
         retry_later(capture_source, source_id, attempt=attempt, max_attempts=CAPTURE_MAX_ATTEMPTS)
+    if error is None and settings.SOURCE_WAYBACK_SAVE:
+        save_to_wayback.enqueue(source_id)
     return snapshot.outcome
+
+
+@task()
+def save_to_wayback(source_id, attempt=1):
+    """SOURCE_WAYBACK_SAVE only: a second copy at the Internet Archive, retried if it fails."""
+    source = Source.objects.filter(pk=source_id).exclude(url="").first()
+    if source is None or not settings.SOURCE_WAYBACK_SAVE:
+        return "skipped"
+    try:
+        return wayback.save(source)
+    except FetchError as error:
+        if error.transient:
+            retry_later(
+                save_to_wayback, source_id, attempt=attempt, max_attempts=CAPTURE_MAX_ATTEMPTS
+            )
+        return f"failed: {error.kind}"
 
 
 @task()
