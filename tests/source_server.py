@@ -7,6 +7,9 @@ address), /set-cookie (sets a cookie and redirects to /headers), /headers (echoe
 request headers), /unavailable (503), /loop (redirects to itself).
 """
 
+import select
+import socket
+import socketserver
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -93,3 +96,63 @@ def stop(server):
     server.release.set()
     server.shutdown()
     server.server_close()
+
+
+class Socks5Proxy(socketserver.ThreadingTCPServer):
+    """A minimal SOCKS5 proxy (no authentication, CONNECT only) on 127.0.0.1 that records
+    the destinations it was asked for, as Tor's SOCKS port would see them."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _SocksHandler)
+        self.destinations = []
+
+    @property
+    def url(self):
+        return f"socks5://127.0.0.1:{self.server_address[1]}"
+
+
+class _SocksHandler(socketserver.BaseRequestHandler):
+    def _read(self, count):
+        data = b""
+        while len(data) < count:
+            chunk = self.request.recv(count - len(data))
+            if not chunk:
+                raise ConnectionError("client went away")
+            data += chunk
+        return data
+
+    def handle(self):
+        _version, methods = self._read(2)
+        self._read(methods)
+        self.request.sendall(b"\x05\x00")
+        _version, _command, _reserved, kind = self._read(4)
+        if kind == 1:
+            host = socket.inet_ntoa(self._read(4))
+        elif kind == 4:
+            host = socket.inet_ntop(socket.AF_INET6, self._read(16))
+        else:
+            host = self._read(self._read(1)[0]).decode()
+        port = int.from_bytes(self._read(2), "big")
+        self.server.destinations.append((host, port))
+        upstream = socket.create_connection((host, port), timeout=5)
+        self.request.sendall(b"\x05\x00\x00\x01" + bytes(6))
+        sockets = [self.request, upstream]
+        with upstream:
+            while True:
+                readable, _w, _x = select.select(sockets, [], [], 5)
+                if not readable:
+                    return
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.request else self.request).sendall(data)
+
+
+def start_socks_proxy():
+    proxy = Socks5Proxy()
+    threading.Thread(target=proxy.serve_forever, args=(0.05,), daemon=True).start()
+    return proxy

@@ -153,3 +153,19 @@ def test_the_evidence_bundle_is_for_moderators_only(client, published):
     assert client.get(url).status_code == 302
     log_in(client, make_user("reader"))
     assert client.get(url).status_code == 403
+
+
+def test_administrators_can_look_at_snapshots_but_not_change_them(client, published):
+    admin = make_user("admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    log_in(client, admin)
+    snapshot = captured(published)
+
+    listing = client.get("/admin/preservation/sourcesnapshot/")
+    detail = client.get(f"/admin/preservation/sourcesnapshot/{snapshot.pk}/change/")
+
+    assert listing.status_code == 200 and snapshot.sha256 in listing.content.decode()
+    assert detail.status_code == 200
+    assert b'name="_save"' not in detail.content
+    assert client.get("/admin/preservation/sourcesnapshot/add/").status_code == 403

@@ -157,3 +157,20 @@ def test_requests_go_through_the_configured_proxy(source_server, settings):
     path, headers = source_server.requests[0]
     assert path == "http://127.0.0.1:9/page"
     assert headers["Host"] == "127.0.0.1:9"
+
+
+def test_requests_go_through_a_socks5_proxy_such_as_tor(source_server, settings, monkeypatch):
+    """The proxy is told the checked address, never the name (no lookup is left to it)."""
+    from tests.source_server import PAGE, start_socks_proxy
+
+    proxy = start_socks_proxy()
+    settings.SOURCE_FETCH_PROXY = proxy.url
+    port = source_server.server_address[1]
+    try:
+        result = fetch.fetch(f"http://localhost:{port}/page")
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert result.body == PAGE
+    assert result.via_proxy
+    assert proxy.destinations == [("127.0.0.1", port)]

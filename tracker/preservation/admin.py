@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import SourceCheck, SourceSnapshot
 
@@ -18,8 +19,14 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["requested_url", "outcome", "error", "status_code", "fetched_at", "sha256"]
     list_filter = ["outcome", "error"]
     search_fields = ["requested_url", "final_url", "sha256"]
-    exclude = ["text"]
+    # The file has no URL (private storage); moderators open it through their own view.
+    exclude = ["text", "content"]
+    readonly_fields = ["stored_as"]
     raw_id_fields = ["source", "submission_source"]
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, snapshot):
+        return snapshot.content.name or "—"
 
 
 @admin.register(SourceCheck)
