@@ -256,3 +256,12 @@ def test_with_the_setting_the_wayback_copy_address_is_recorded(
     capture_source.enqueue(case.sources.get().pk)
 
     assert SourceStatus.objects.get().wayback_url == saved
+
+
+def test_archive_sources_dry_run_only_counts(source_server):
+    make_case(sources=[{"outlet": "Kept", "url": source_server.url("/page")}])
+    out = io.StringIO()
+    call_command("archive_sources", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "1 sources have no snapshot."
+    assert source_server.requests == []
+    assert SourceSnapshot.objects.count() == 0

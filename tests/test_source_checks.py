@@ -117,3 +117,23 @@ def test_the_dead_sources_page_is_for_moderators_only(client, db):
     assert client.get(url).status_code == 302
     log_in(client, make_user("reader"))
     assert client.get(url).status_code == 403
+
+
+def test_an_older_result_never_overwrites_a_newer_one(watched_case):
+    """Two workers may finish out of order: the status keeps the latest check and snapshot."""
+    import datetime
+
+    from tracker.preservation import services
+    from tracker.preservation.models import SourceSnapshot
+
+    source = watched_case.sources.get()
+    newest = SourceStatus.objects.get(source=source).snapshot
+    older = SourceSnapshot.objects.create(
+        source=source,
+        outcome="failed",
+        error="timeout",
+        requested_url=source.url,
+        fetched_at=newest.fetched_at - datetime.timedelta(hours=1),
+    )
+    services._show_snapshot(source.pk, older)
+    assert SourceStatus.objects.get(source=source).snapshot == newest
