@@ -12,6 +12,7 @@
 - A size cap and a timeout for the whole fetch, not only per read.
 """
 
+import functools
 import ipaddress
 import socket
 import time
@@ -156,10 +157,21 @@ def _request_for(url, timeout):
     )
 
 
+@functools.cache
+def _ssl_context():
+    # Loading the CA bundle costs tens of milliseconds: once per process, not per fetch.
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def _transport():
     proxy = settings.SOURCE_FETCH_PROXY
     # trust_env off: only SOURCE_FETCH_PROXY decides, never HTTP_PROXY of the process.
-    return httpx.HTTPTransport(proxy=httpx.Proxy(proxy) if proxy else None, retries=0)
+    return httpx.HTTPTransport(
+        verify=_ssl_context(),
+        proxy=httpx.Proxy(proxy) if proxy else None,
+        trust_env=False,
+        retries=0,
+    )
 
 
 def _read_body(response, deadline, max_bytes):
