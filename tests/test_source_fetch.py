@@ -174,3 +174,37 @@ def test_requests_go_through_a_socks5_proxy_such_as_tor(source_server, settings,
     assert result.body == PAGE
     assert result.via_proxy
     assert proxy.destinations == [("127.0.0.1", port)]
+
+
+@pytest.fixture
+def tls_server(settings, tmp_path):
+    from tests import source_server as server_module
+
+    settings.SOURCE_FETCH_ALLOW_PRIVATE = True
+    server = server_module.start_tls(tmp_path)
+    yield server
+    server_module.stop(server)
+
+
+def test_https_checks_the_certificate_against_the_host_name_not_the_address(
+    tls_server, monkeypatch
+):
+    """The connection goes to the checked address, yet TLS verifies the name the link has."""
+    import ssl
+
+    from tests.source_server import PAGE
+
+    port = tls_server.server_address[1]
+    trusting = ssl.create_default_context(cafile=str(tls_server.cert_file))
+    monkeypatch.setattr(fetch, "_ssl_context", lambda: trusting)
+
+    assert fetch.fetch(f"https://localhost:{port}/page").body == PAGE
+    # The same server reached by its address: the certificate is not for that name.
+    assert fetch_error(f"https://127.0.0.1:{port}/page").kind == ErrorKind.CONNECTION
+
+
+def test_an_untrusted_certificate_is_refused(tls_server):
+    port = tls_server.server_address[1]
+    error = fetch_error(f"https://localhost:{port}/page")
+    assert error.kind == ErrorKind.CONNECTION
+    assert tls_server.requests == []
