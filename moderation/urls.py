@@ -20,6 +20,10 @@ urlpatterns = [
     path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/<int:pk>/evidence.zip", views.evidence_bundle, name="evidence_bundle"),
+    path("sources/dead/", views.dead_sources, name="dead_sources"),
+    path("snapshots/<int:pk>/", views.snapshot, name="snapshot"),
+    path("snapshots/<int:pk>/raw/", views.snapshot_raw, name="snapshot_raw"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/retract/", views.case_retract, name="case_retract"),
 ]

@@ -12,7 +12,6 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -118,9 +117,8 @@ def create_submission(
             expired = timezone.now() - datetime.timedelta(seconds=settings.SUBMISSION_FORM_MAX_AGE)
             UsedFormToken.objects.filter(used_at__lt=expired).delete()
             if not held:  # held reports are looked at in bulk, not announced one by one
-                transaction.on_commit(
-                    lambda: notify_moderators_of_new_submission(submission), robust=True
-                )
+                # Enqueued in this transaction: committed with the report, or not at all.
+                notify_moderators_of_new_submission(submission)
             if clock() > deadline:  # the sender has given up on the page: keep nothing
                 raise DeadlinePassed
     except BaseException:
@@ -159,7 +157,7 @@ def answer_question(submission, *, text, files):
             )
             _store_files(locked, files, stored, message=message)
             _record(AuditEvent.Action.ANSWER, locked, files=len(files))
-            transaction.on_commit(lambda: notify_moderators_of_answer(locked), robust=True)
+            notify_moderators_of_answer(locked)
     except BaseException:
         _delete_files(stored)
         raise
@@ -236,18 +234,20 @@ def notify_moderators_of_answer(submission):
     )
 
 
-def moderator_emails():
+def moderator_ids():
     users = get_user_model().objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return sorted(set(users.exclude(email="").values_list("pk", flat=True)))
 
 
 def _mail_moderators(subject, body):
-    # One message per moderator, so that no moderator's address is shown to the others.
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in moderator_emails()
-    ]
-    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    logger.info("Notified %d moderators.", sent)
+    # One message (and one task) per moderator: no moderator's address is shown to the
+    # others, and a retry (submissions/tasks.py) never repeats a mail already sent.
+    from .tasks import send_moderator_mail
+
+    recipients = moderator_ids()
+    for user_id in recipients:
+        send_moderator_mail.enqueue(user_id, str(subject), str(body))
+    logger.info("Queued notifications for %d moderators.", len(recipients))
 
 
 def _queue_path():

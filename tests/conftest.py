@@ -171,6 +171,29 @@ def _private_media_and_empty_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_fetch_beyond_loopback(monkeypatch):
+    """Source captures and link checks never leave 127.0.0.1 in tests, DNS included:
+    other names are not resolved, and any other address is refused."""
+    from tracker.preservation import fetch
+
+    real_checked_address = fetch.checked_address
+
+    def loopback_only(host, port):
+        if host not in ("127.0.0.1", "localhost"):
+            raise fetch.FetchError(fetch.ErrorKind.DNS, "tests resolve only 127.0.0.1")
+        return ["127.0.0.1"]
+
+    def checked_loopback(host, port):
+        address = real_checked_address(host, port)
+        if address != "127.0.0.1":
+            raise fetch.FetchError(fetch.ErrorKind.BLOCKED_ADDRESS, "tests stay on 127.0.0.1")
+        return address
+
+    monkeypatch.setattr(fetch, "resolve", loopback_only)
+    monkeypatch.setattr(fetch, "checked_address", checked_loopback)
+
+
 def make_submission(**overrides):
     """A submission as the public form stores it; keyword arguments override any field.
 
@@ -263,3 +286,18 @@ def submission_form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+# --- Source preservation -------------------------------------------------------------------
+
+
+@pytest.fixture
+def source_server(settings):
+    """The tests' own outlet on 127.0.0.1 (tests/source_server.py); fetches may reach it."""
+    from tests import source_server as server_module
+
+    settings.SOURCE_FETCH_ALLOW_PRIVATE = True
+    settings.SOURCE_FETCH_TIMEOUT = 5
+    server = server_module.start()
+    yield server
+    server_module.stop(server)

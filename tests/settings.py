@@ -24,3 +24,11 @@ SECURE_SSL_REDIRECT = False
 # request of a test. The production default (files shared by every worker) is tested with
 # separate processes in tests/test_listing_cache.py and by the browser tests' gunicorn.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run at once, inside the test (django-tasks' immediate backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Source fetches: never private addresses unless a test asks (its own server on 127.0.0.1);
+# tests/conftest.py also refuses to resolve any host but 127.0.0.1 and localhost.
+SOURCE_FETCH_ALLOW_PRIVATE = False
+SOURCE_FETCH_PROXY = ""
+SOURCE_SNAPSHOTS_PUBLIC = False
+SOURCE_WAYBACK_SAVE = False

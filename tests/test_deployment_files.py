@@ -49,3 +49,12 @@ def test_env_example_documents_exactly_the_variables_the_app_reads():
 def test_the_database_url_in_compose_points_at_the_db_service():
     url = compose()["services"]["app"]["environment"]["DATABASE_URL"]
     assert url.startswith("postgres://") and "@db:5432/" in url
+
+
+def test_compose_runs_the_task_worker_with_the_apps_settings_and_media():
+    services = compose()["services"]
+    worker = services["worker"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert worker["environment"] == services["app"]["environment"]
+    assert worker["volumes"] == services["app"]["volumes"]
+    assert "check_sources" in services["source-checker"]["command"]

@@ -1,8 +1,13 @@
+import datetime
 import smtplib
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.core.mail import send_mail as real_send_mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from submissions.models import Submission
 from tests.conftest import make_submission, submission_form_data
@@ -57,17 +62,73 @@ def test_no_mail_is_sent_when_the_form_fails(
     assert mail.outbox == []
 
 
-def test_a_mail_server_failure_does_not_lose_the_report(
-    client, moderators, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_a_mail_server_failure_does_not_lose_the_report(client, moderators, monkeypatch):
     def broken(*args, **kwargs):
         raise smtplib.SMTPException("connection refused")
 
-    monkeypatch.setattr("submissions.services.send_mass_mail", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/submit/", submission_form_data())
+    monkeypatch.setattr("submissions.tasks.send_mail", broken)
+    response = client.post("/submit/", submission_form_data())
     assert "receipt-code" in response.content.decode()
     assert Submission.objects.count() == 1
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production task backend: tasks are rows, run only by `manage.py db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+# The worker closes database connections between tasks, as it should: these tests commit
+# (serialized_rollback restores the migrations' rows, such as the Moderators group).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_notifications_are_queued_with_the_report_and_sent_by_the_worker(
+    client, moderators, database_tasks
+):
+    client.post("/submit/", submission_form_data())
+    # Committed with the report, not sent during the request.
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+    run_worker()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "anna@example.org",
+        "boris@example.org",
+    ]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_send_is_retried_later_not_lost(client, moderators, database_tasks, monkeypatch):
+    failures = []
+
+    def fails_for_anna(subject, body, sender, recipients, **kwargs):
+        if recipients == ["anna@example.org"] and not failures:
+            failures.append(recipients)
+            raise smtplib.SMTPServerDisconnected("mail server went away")
+        return real_send_mail(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr("submissions.tasks.send_mail", fails_for_anna)
+    client.post("/submit/", submission_form_data())
+    before = timezone.now()
+    run_worker()
+
+    assert [message.to for message in mail.outbox] == [["boris@example.org"]]
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    # Back-off: not before a minute has passed, so the worker leaves it for now.
+    assert retry.run_after >= before + datetime.timedelta(seconds=59)
+    run_worker()
+    assert len(mail.outbox) == 1
+
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "anna@example.org",
+        "boris@example.org",
+    ]
 
 
 def test_moderators_are_told_when_the_submitter_answers(

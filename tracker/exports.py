@@ -30,6 +30,9 @@ from .models import (
     CaseOutcome,
     Source,
 )
+from .preservation.fields import SOURCE_FIELDS
+from .preservation.fields import SOURCE_VALUES as PRESERVATION_VALUES
+from .preservation.fields import from_values as preservation_values
 
 # Cases read per database round trip; each chunk costs three queries (cases, their
 # outcomes, their sources) whatever its size. Below SQLite's limit of bound parameters.
@@ -85,7 +88,8 @@ TRAILING_COLUMNS = [
         "sources",
         _(
             "The sources, each as 'outlet (date of publication) link', separated by ' | '. "
-            "The JSON export gives them as a list of objects instead."
+            "The JSON export gives them as a list of objects instead, with the fields "
+            "listed under 'Sources' below."
         ),
     ),
 ]
@@ -138,8 +142,9 @@ def export_records(case_filter, case_url):
         for source in (
             Source.objects.filter(case_id__in=ids)
             .order_by("case_id", *SOURCE_ORDER)
-            .values("case_id", *SOURCE_VALUES)
+            .values("case_id", *SOURCE_VALUES, *PRESERVATION_VALUES.values())
         ):
+            source.update(preservation_values(source))
             # A missing link is null in JSON, as in the API; the CSV cell is empty either way.
             source["url"] = source["url"] or None
             source["archive_url"] = source["archive_url"] or None
@@ -266,4 +271,8 @@ def export_json(request):
 
 @require_safe
 def data_dictionary(request):
-    return render(request, "tracker/data_dictionary.html", {"columns": COLUMNS})
+    return render(
+        request,
+        "tracker/data_dictionary.html",
+        {"columns": COLUMNS, "source_fields": SOURCE_FIELDS},
+    )

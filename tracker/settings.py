@@ -93,9 +93,12 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "tracker",
     "submissions",
     "moderation",
+    "tracker.preservation",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +292,13 @@ STORAGES = {
 # Uploads live outside static/ and are never served from a public URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = None
+# Snapshots of cited sources (tracker/preservation/): private like uploads (under
+# MEDIA_ROOT/snapshots/), never given a URL; moderators read them through a
+# permission-checked view. An S3-compatible backend can replace this entry, code unchanged.
+STORAGES["snapshots"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"base_url": None},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -363,6 +373,38 @@ SPECTACULAR_SETTINGS = {
     # Case.event_date_precision and CaseEvent.date_precision share one set of choices.
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.DatePrecision"},
 }
+
+# Background tasks (django-tasks): rows in the database, run by `manage.py db_worker`.
+# A task enqueued inside a transaction is committed with it, so it cannot be lost between
+# the commit and a hook; tests use the immediate backend (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Source preservation (tracker/preservation/): captures and link checks of cited sources.
+# All fetches go through SOURCE_FETCH_PROXY when set (http://host:port or
+# socks5://host:port, e.g. Tor's), never to a private, loopback or link-local address.
+SOURCE_FETCH_PROXY = os.environ.get("SOURCE_FETCH_PROXY", "")
+if SOURCE_FETCH_PROXY and not SOURCE_FETCH_PROXY.startswith(
+    ("http://", "https://", "socks5://", "socks5h://")
+):
+    raise ImproperlyConfigured("SOURCE_FETCH_PROXY must be an http://, https:// or socks5:// URL.")
+# Tests only: lets fetches reach 127.0.0.1 (the tests' own HTTP server). A production
+# process refuses to start with it.
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", False)
+if SOURCE_FETCH_ALLOW_PRIVATE and not DEBUG:
+    raise ImproperlyConfigured("SOURCE_FETCH_ALLOW_PRIVATE=true is for tests only.")
+SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 30)
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 20 * 1024 * 1024)
+# Tor Browser's user agent: the most common one among the proxy's other users.
+SOURCE_FETCH_USER_AGENT = (
+    os.environ.get("SOURCE_FETCH_USER_AGENT")
+    or "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"
+)
+# Also ask the Internet Archive's Wayback Machine to save each captured source (through the
+# proxy) and record the address of its copy. Off by default: it tells a third party which
+# pages the project keeps.
+SOURCE_WAYBACK_SAVE = env_bool("SOURCE_WAYBACK_SAVE", False)
+# Whether readers may open the archived copy itself (the publisher holds its copyright).
+SOURCE_SNAPSHOTS_PUBLIC = env_bool("SOURCE_SNAPSHOTS_PUBLIC", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("moderation.account_urls")),
     path("moderation/", include("moderation.urls")),
+    path("", include("tracker.preservation.urls")),
 ]
 
 # Renders the 500 page without the database, and the 503 page when the database failed.

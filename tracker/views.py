@@ -100,7 +100,11 @@ def case_detail(request, pk, slug=None):
         return redirect(case, permanent=True)
     context = {
         "case": case,
-        "sources": case.sources.all(),
+        # The preservation status and snapshot come in the same query (no extra one).
+        "sources": case.sources.select_related("preservation__snapshot").defer(
+            "preservation__snapshot__text"
+        ),
+        "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
         "events": case.events.all(),
         "outcomes": case.get_outcomes_display(),
         "corrections": case.corrections.all(),

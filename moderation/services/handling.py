@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from submissions.crypto import decrypt_contact
 from submissions.models import Message, Submission
+from tracker.preservation import services as preservation
 
 from ..models import AuditEvent
 from . import common
@@ -46,6 +47,7 @@ def verify_source(source, *, moderator, reachable, supports_report, independent,
     source.verified_by = moderator
     source.verified_at = timezone.now()
     source.save()
+    preservation.source_verified(source)  # enqueues the capture; never fetches here
     common.record(
         AuditEvent.Action.VERIFY_SOURCE,
         moderator=moderator,

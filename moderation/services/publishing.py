@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from submissions.models import Submission
 from tracker.models import CASE_FACTS, Case, CaseEvent, CaseOutcome, Source
+from tracker.preservation import services as preservation
 
 from ..confidence import (
     CONFIDENCE_RANK,
@@ -26,7 +27,7 @@ from .common import Conflict, Status, decide, lock_submission
 
 
 def _copy_source(source, case):
-    return Source.objects.create(
+    copy = Source.objects.create(
         case=case,
         outlet=source.outlet or _outlet_from_url(source.url),
         url=source.url,
@@ -34,6 +35,8 @@ def _copy_source(source, case):
         verified_by=source.verified_by,
         verified_at=source.verified_at,
     )
+    preservation.source_copied(source, copy)  # enqueues: snapshots follow the source
+    return copy
 
 
 def _outlet_from_url(url):

@@ -4,10 +4,13 @@ from .cases import case_edit, case_list, case_retract
 from .decisions import approve, ask, decline, merge, publish, reject
 from .queue import bulk_reject_spam, queue
 from .review import attachment, claim, contact, release, review, verify_source
+from .sources import dead_sources, evidence_bundle, snapshot, snapshot_raw
 
 __all__ = [
     "approve",
+    "dead_sources",
     "decline",
+    "evidence_bundle",
     "ask",
     "attachment",
     "bulk_reject_spam",
@@ -22,5 +25,7 @@ __all__ = [
     "reject",
     "release",
     "review",
+    "snapshot",
+    "snapshot_raw",
     "verify_source",
 ]

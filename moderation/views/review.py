@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -8,11 +9,15 @@ from django.views.decorators.http import require_POST, require_safe
 from submissions.crypto import InvalidToken
 from submissions.models import Attachment, Submission, SubmissionSource
 from tracker.models import Case
+from tracker.preservation.models import SourceSnapshot
 
 from .. import services
 from ..decorators import moderator_required
 from ..duplicates import possible_duplicates
 from ..forms import AskForm, RejectForm, SourceVerificationForm
+
+# Each source's snapshots (tracker/preservation), listed under it; the text is not needed.
+SNAPSHOTS_WITHOUT_TEXT = Prefetch("snapshots", queryset=SourceSnapshot.objects.defer("text"))
 
 # Types the submission form accepts; anything else is only offered as a download.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
@@ -20,7 +25,9 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 def render_review(request, submission, *, status=200, **forms):
     """The review screen; a view whose form did not validate passes it here bound."""
-    sources = list(submission.sources.select_related("verified_by"))
+    sources = list(
+        submission.sources.select_related("verified_by").prefetch_related(SNAPSHOTS_WITHOUT_TEXT)
+    )
     cases, others = possible_duplicates(submission)
     approval = getattr(submission, "publication_approval", None)
     context = {

@@ -1,6 +1,7 @@
 """Moderator pages and the remaining public pages in a real browser, checked by axe-core:
 login, enrolment of the authenticator app, queue, review, publish form (also with errors),
-statistics, data dictionary and the error page, each with the right `lang`."""
+the list of dead sources, statistics, data dictionary and the error page, each with the
+right `lang`."""
 
 import pytest
 from playwright.sync_api import expect
@@ -66,7 +67,26 @@ def test_the_moderation_pages_have_no_serious_accessibility_violations(
     expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
     check("publish-errors")
 
+    # The list of dead sources, with one seed source marked offline (no fetch happens here).
+    server.manage("shell", "-c", MARK_A_SOURCE_OFFLINE)
+    page.goto(server.url + "/moderation/sources/dead/")
+    expect(page.get_by_role("heading", name="Dead sources")).to_be_visible()
+    expect(page.get_by_role("cell", name="offline")).to_be_visible()
+    check("dead-sources")
+
     assert violations == {name: [] for name in violations}
+
+
+MARK_A_SOURCE_OFFLINE = """
+from django.utils import timezone
+from tracker.models import Source
+from tracker.preservation.models import SourceStatus
+now = timezone.now()
+SourceStatus.objects.update_or_create(
+    source=Source.objects.order_by("pk").first(),
+    defaults={"link_status": "offline", "link_checked_at": now, "offline_since": now},
+)
+"""
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "uk"])

@@ -4,6 +4,7 @@ import gzip
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import run_axe
 
@@ -93,3 +94,34 @@ def test_a_phone_sized_screen_shows_the_listing_without_sideways_scrolling(
     screenshot(page, "phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+PRESERVE_FIRST_SOURCE = """
+import hashlib
+from django.utils import timezone
+from tracker.models import Source
+from tracker.preservation.models import SourceSnapshot, SourceStatus
+source = Source.objects.filter(case_id=1).order_by("pk").first()
+now = timezone.now()
+snapshot = SourceSnapshot.objects.create(
+    source=source, outcome="captured", requested_url="https://example.org/a", status_code=200,
+    content_type="text/html", size=4, sha256=hashlib.sha256(b"page").hexdigest(),
+    content="snapshots/e2e/page", fetched_at=now,
+)
+SourceStatus.objects.update_or_create(
+    source=source,
+    defaults={"snapshot": snapshot, "link_status": "offline", "link_checked_at": now,
+              "offline_since": now},
+)
+"""
+
+
+def test_an_offline_source_with_its_hash_fits_a_phone_screen(make_page, server, screenshot):
+    server.manage("shell", "-c", PRESERVE_FIRST_SOURCE)
+    page = make_page(viewport={"width": 360, "height": 740}, is_mobile=True, locale="ru-RU")
+    page.goto(server.url + "/cases/1/")
+    expect(page.get_by_text("Недоступна с").first).to_be_visible()
+    expect(page.get_by_text("Архивная копия сохранена").first).to_be_visible()
+    screenshot(page, "phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert run_axe(page) == []

@@ -15,6 +15,7 @@ from tracker.models import (
     Region,
     Source,
 )
+from tracker.preservation.fields import SOURCE_FIELD_NAMES, PreservationFieldsMixin
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -35,13 +36,16 @@ class OptionalURLField(serializers.URLField):
         return value or None
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(PreservationFieldsMixin, serializers.ModelSerializer):
     url = OptionalURLField(help_text="Link to the publication.")
     archive_url = OptionalURLField(help_text="Link to an archived copy.")
 
     class Meta:
         model = Source
-        fields = ["outlet", "url", "title", "published_on", "language", "archive_url"]
+        fields = [
+            *["outlet", "url", "title", "published_on", "language", "archive_url"],
+            *SOURCE_FIELD_NAMES,
+        ]
         read_only_fields = fields
 
 

@@ -18,7 +18,11 @@ def _public_cases():
 
 
 def _sources():
-    return Prefetch("sources", queryset=Source.objects.order_by(*SOURCE_ORDER))
+    # With each source's preservation status and snapshot in the same query.
+    sources = Source.objects.select_related("preservation__snapshot").defer(
+        "preservation__snapshot__text"
+    )
+    return Prefetch("sources", queryset=sources.order_by(*SOURCE_ORDER))
 
 
 # The filter parameters django-filter cannot describe by itself (choices made by a method,
