@@ -61,3 +61,30 @@ def test_backup_on_sqlite_explains_what_to_do_instead(settings, tmp_path):
     with pytest.raises(CommandError) as error:
         run("backup", str(tmp_path / "backup"))
     assert "need PostgreSQL" in str(error.value)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_client_hash_key_and_its_counters_stay_out_of_backups(stored_data, tmp_path, rf):
+    import subprocess
+
+    from tracker import counters, privacy
+    from tracker.counters import Counter, SharedSecret
+
+    counters._known_secrets.clear()  # made afresh in this database
+    privacy.client_hash(rf.post("/submit/", REMOTE_ADDR="203.0.113.8"))
+    Counter.objects.create(key="submit:abc:1", count=3, expires_at="2100-01-01T00:00Z")
+    key = SharedSecret.objects.get().value
+    backup = tmp_path / "backup"
+    run("backup", str(backup))
+
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(backup / "database.dump")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "TABLE DATA public tracker_case" in listing
+    assert "TABLE DATA public tracker_sharedsecret" not in listing
+    assert "TABLE DATA public tracker_counter" not in listing
+    assert key.encode() not in (backup / "database.dump").read_bytes()

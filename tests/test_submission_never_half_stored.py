@@ -150,7 +150,7 @@ def test_a_database_failure_while_storing_gives_the_503_page_with_the_draft(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_read_only_postgresql_gives_the_503_page_with_the_draft(client):
     with connection.cursor() as cursor:
         cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
@@ -183,7 +183,7 @@ def test_the_empty_form_renders_without_the_database(client, monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_lock_held_past_the_deadline_gives_the_draft_back(client, settings, caplog):
     """The transaction's lock_timeout is the time left before the deadline: a table locked
     by someone else makes the report wait that long at most, then nothing is stored. (The

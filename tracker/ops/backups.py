@@ -102,6 +102,10 @@ def make_backup(output, progress=print):
             "pg_dump",
             "--format=custom",
             "--no-owner",
+            # The client hash's daily key and the counters under it stay out of backups: a
+            # backup must not let anyone link a counter to a guessed address (privacy.py).
+            "--exclude-table-data=tracker_sharedsecret",
+            "--exclude-table-data=tracker_counter",
             "--file",
             str(dump),
             *_pg_args(db),
