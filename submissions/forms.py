@@ -6,9 +6,12 @@ says so whenever the form comes back.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -81,6 +84,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _upload_limits():
+    return {
+        "files": settings.SUBMISSION_MAX_FILES,
+        "each": filesizeformat(settings.SUBMISSION_MAX_FILE_SIZE),
+        "total": filesizeformat(settings.SUBMISSION_MAX_TOTAL_UPLOAD),
+    }
+
+
+def with_upload_limits(text):
+    """A help text that states the upload limits the settings set, when it is shown."""
+    return lazy(lambda: str(text) % _upload_limits(), str)()
+
+
 class MultipleFileField(forms.FileField):
     """Several files in one input; cleans to a list of uploads checked by content."""
 
@@ -137,13 +153,16 @@ class SubmissionForm(ReadableTextMixin, forms.ModelForm):
     )
     attachments = MultipleFileField(
         label=_("Photos or documents"),
-        help_text=_(
-            "Up to 5 files: JPEG, PNG or WebP photos, or PDF documents; at most 10 MB each and "
-            "25 MB together. We remove location and camera data from photos before storing "
-            "them, and rewrite PDFs without their author, metadata, scripts, links that open "
-            "by themselves and attachments. Names in the text itself stay: remove those you "
-            "do not want to "
-            "share before sending one."
+        help_text=with_upload_limits(
+            _(
+                "Up to %(files)d files: JPEG, PNG or WebP photos, or PDF documents; at most "
+                "%(each)s each and %(total)s together. We remove location and camera data from "
+                "photos before storing "
+                "them, and rewrite PDFs without their author, metadata, scripts, links that open "
+                "by themselves and attachments. Names in the text itself stay: remove those you "
+                "do not want to "
+                "share before sending one."
+            )
         ),
     )
     contact = forms.CharField(
@@ -360,9 +379,12 @@ class AnswerForm(ReadableTextMixin, forms.Form):
     )
     attachments = MultipleFileField(
         label=_("More photos or documents (optional)"),
-        help_text=_(
-            "Up to 5 files: JPEG, PNG, WebP or PDF, at most 10 MB each. Location and camera "
-            "data are removed from photos; PDFs are cleaned of metadata and scripts."
+        help_text=with_upload_limits(
+            _(
+                "Up to %(files)d files: JPEG, PNG, WebP or PDF, at most %(each)s each. Location "
+                "and camera "
+                "data are removed from photos; PDFs are cleaned of metadata and scripts."
+            )
         ),
     )
 

@@ -109,3 +109,15 @@ def test_the_env_example_values_are_the_settings_defaults():
         if defaults[name] is not None and defaults[name] != int(value)
     }
     assert differing == {}
+
+
+@pytest.mark.django_db
+def test_the_upload_help_text_states_the_limits_the_settings_set(client, settings):
+    settings.SUBMISSION_MAX_FILES = 3
+    settings.SUBMISSION_MAX_FILE_SIZE = 4 * 1024 * 1024
+    settings.SUBMISSION_MAX_TOTAL_UPLOAD = 8 * 1024 * 1024
+
+    content = client.get("/submit/").content.decode().replace("\xa0", " ")
+
+    assert "Up to 3 files" in content
+    assert "at most 4.0 MB each and 8.0 MB together" in content

@@ -6,8 +6,7 @@ agent, a query string, submission text or a contact. The rules, outermost first:
 
 - `RequestLogMiddleware` writes one line per request with method, path (no query string),
   status and duration, and nothing else about the reader;
-- the `moderation` logger takes moderation actions through `log_moderation_action`, which
-  accepts identifiers and choice values only, never free text;
+- moderation actions are not logged but kept in the audit trail (moderation.AuditEvent);
 - `RedactPersonalDataFilter` sits on every handler as a safety net: anything that looks
   like an IP address or an e-mail address becomes a placeholder, and query strings are
   cut off;
@@ -28,7 +27,6 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 from .privacy import redact
 
 request_logger = logging.getLogger("tracker.requests")
-moderation_logger = logging.getLogger("moderation")
 
 # Attributes every LogRecord has; anything else was passed with `extra=`.
 STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -112,23 +110,6 @@ def _dates_a_report(request):
     line would say when, so there is none (tracker/privacy.py: coarse times)."""
     match = getattr(request, "resolver_match", None)
     return request.method == "POST" and match is not None and match.app_name == "submissions"
-
-
-MODERATION_VALUE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-
-def log_moderation_action(action, **fields):
-    """Record a moderation action, e.g.
-    `log_moderation_action("publish", submission=12, case=40, moderator=3)`.
-
-    Only identifiers and choice values are accepted: free text (a submission, a note, a
-    contact) would end up in the logs, so it raises ValueError instead."""
-    for key, value in {"action": action, **fields}.items():
-        if value is None or isinstance(value, bool | int):
-            continue
-        if not (isinstance(value, str) and MODERATION_VALUE.match(value)):
-            raise ValueError(f"{key} must be an id or a choice value, not free text.")
-    moderation_logger.info(action, extra={"action": action, **fields})
 
 
 class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):

@@ -477,7 +477,7 @@ DATABASE_UNAVAILABLE_RETRY_AFTER = 30
 # ---------------------------------------------------------------------------------------
 # Logging: JSON lines, no personal data (see tracker/logging.py). Every handler redacts
 # IP addresses, e-mail addresses and query strings. `tracker.requests` logs one line per
-# request; `moderation` is for moderation actions (tracker.logging.log_moderation_action).
+# request; moderation actions go to the audit trail (moderation.AuditEvent), not to logs.
 # ---------------------------------------------------------------------------------------
 
 # Error e-mails go to these addresses (comma-separated), scrubbed of form data, query
@@ -519,7 +519,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WARNING silences the per-request lines (the benchmark's server does).
         "tracker.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
-        "moderation": {"level": "INFO"},
         # pikepdf announces its log bridge at INFO in every process.
         "pikepdf": {"level": "WARNING"},
     },

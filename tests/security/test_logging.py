@@ -13,7 +13,6 @@ from tracker.logging import (
     JsonFormatter,
     PrivateExceptionReporter,
     RedactPersonalDataFilter,
-    log_moderation_action,
 )
 
 pytestmark = pytest.mark.django_db
@@ -158,29 +157,6 @@ def test_objects_passed_to_the_log_are_left_out_of_the_json(json_log):
     )
     assert WORD not in json_log.getvalue()
     assert "request" not in json.loads(json_log.getvalue())
-
-
-def test_moderation_actions_are_logged_with_ids_only(caplog):
-    caplog.set_level(logging.INFO, logger="moderation")
-    log_moderation_action("publish", submission=12, case=40, moderator=3, reason="duplicate")
-    (record,) = caplog.records
-    assert record.name == "moderation"
-    assert (record.action, record.submission, record.case, record.reason) == (
-        "publish",
-        12,
-        40,
-        "duplicate",
-    )
-
-
-@pytest.mark.parametrize(
-    "value", ["My son refused to go back to the front", "anna@mail.example.org", "x" * 65]
-)
-def test_moderation_logging_refuses_free_text(caplog, value):
-    with pytest.raises(ValueError, match="must be an id or a choice value") as error:
-        log_moderation_action("reject", note=value)
-    assert "note" in str(error.value)
-    assert value not in caplog.text
 
 
 ERROR_FORM = {"text": "My son refused to go back", "contact": "anna@mail.example.org"}
