@@ -5,9 +5,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from .cache import cached_content, cached_figures
+from .facets import chips, empty_result_suggestions, label_options, listing_counts
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .models import Case, Region
-from .pagination import COUNT_CAP, capped_count, page_number, paginate
+from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
 
 
@@ -67,7 +68,11 @@ def _case_list_content(request):
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public().for_listing())
     cases = case_filter.qs
     data = case_filter.form.cleaned_data if case_filter.is_bound else {}
-    count = capped_count(cases)
+    # The listing's count and the counts beside every filter value: one statement, kept
+    # until the public data changes.
+    count, counts = listing_counts(case_filter)
+    active = chips(case_filter, request.GET)
+    label_options(case_filter.form, counts)
     newest_instead_of_ranked = is_ranked(cases) and count > RANKED_MATCHES_MAX
     if newest_instead_of_ranked:
         cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
@@ -87,6 +92,8 @@ def _case_list_content(request):
         "newest_instead_of_ranked": newest_instead_of_ranked,
         "ranked_matches_max": RANKED_MATCHES_MAX,
         "query_string": _filter_query(request),
+        "chips": active,
+        "suggestions": empty_result_suggestions(active),
     }
     return render_to_string("tracker/_case_list_content.html", context, request)
 
