@@ -93,6 +93,8 @@ def _case_list_content(request):
         "ranked_matches_max": RANKED_MATCHES_MAX,
         "query_string": _filter_query(request),
         "chips": active,
+        "counts_missing": any(value is None for value in counts.values()),
+        "count_cap": COUNT_CAP,
         "suggestions": empty_result_suggestions(active),
     }
     return render_to_string("tracker/_case_list_content.html", context, request)
