@@ -2,11 +2,14 @@
 (`/cases/feed/?region=RU-KB&force=rosgvardia`)."""
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from .exports import bad_filter_response
 from .filters import CaseFilter
@@ -15,8 +18,29 @@ from .models import Case
 FEED_SIZE = 50
 
 
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with its `<?xml-stylesheet?>` (Django writes them for RSS only): a browser
+    that opens the feed shows a readable page with how to subscribe, while feed readers
+    ignore the instruction."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        # Before the first tag: https://www.w3.org/Style/styling-XML.en.html
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class CaseFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
+
+    def stylesheets(self):
+        # Same origin, so the strict CSP allows it; the XSLT loads only our stylesheet.
+        return [Stylesheet(reverse("tracker:case_feed_style"), mimetype="text/xsl")]
 
     def __init__(self, case_filter, query_string):
         super().__init__()
@@ -76,3 +100,10 @@ def case_feed(request):
     if not case_filter.is_valid():
         return bad_filter_response(case_filter)
     return CaseFeed(case_filter, request.GET.urlencode())(request)
+
+
+@require_safe
+@vary_on_headers("Accept-Language", "Cookie")
+def case_feed_style(request):
+    """The XSLT that turns the Atom feed into a page in the reader's language."""
+    return render(request, "tracker/feed.xsl", content_type="text/xsl; charset=utf-8")

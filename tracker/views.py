@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from .cache import cached_content, cached_figures
@@ -18,6 +19,12 @@ def _page_size(request):
     except ValueError:
         return settings.CASES_PAGE_SIZE
     return min(max(size, 1), settings.CASES_MAX_PAGE_SIZE)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the raw feed, files)."""
+    return redirect(static("favicon.png"), permanent=True)
 
 
 @require_safe
