@@ -12,13 +12,13 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
 from django.utils import dateformat
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .charts import bar_chart, column_chart
 from .filters import CaseFilter
 from .models import Case, CaseOutcome
+from .tilemap import region_names, tile_map
 
 TOP_REGIONS = 20
 STATS_CACHE_SECONDS = 300
@@ -85,24 +85,13 @@ def compute_numbers(cases):
     """Every number /stats/ shows for `cases`, in four aggregate queries. Plain values,
     independent of the interface language, so they can be cached for every reader."""
     figures, counts = _counts_in_one_pass(cases)
-    regions = [
-        (
-            row["home_region__code"],
-            row["home_region__name_en"],
-            row["home_region__name_ru"],
-            row["home_region__name_uk"],
-            row["count"],
-        )
-        for row in cases.filter(home_region__isnull=False)
-        .values(
-            "home_region__code",
-            "home_region__name_en",
-            "home_region__name_ru",
-            "home_region__name_uk",
-        )
+    # Every region's count: the tile map shows them all, the bar chart the largest.
+    regions = dict(
+        cases.filter(home_region__isnull=False)
+        .values_list("home_region__code")
         .annotate(count=Count("id"))
-        .order_by("-count", "home_region__code")[:TOP_REGIONS]
-    ]
+        .order_by()
+    )
     outcomes = dict(
         CaseOutcome.objects.filter(case__in=cases.values("pk"))
         .values_list("outcome")
@@ -127,7 +116,7 @@ def _cache_key(case_filter):
             if name != "sort" and value not in (None, ""):
                 selected.append((name, str(getattr(value, "code", value))))
     digest = hashlib.sha256(repr(selected).encode()).hexdigest()
-    return f"stats:{digest}"
+    return f"stats:v2:{digest}"
 
 
 def _choice_rows(counts, choices):
@@ -137,9 +126,10 @@ def _choice_rows(counts, choices):
 
 
 def _region_rows(regions):
-    language = (get_language() or "en")[:2]
-    index = {"en": 1, "ru": 2, "uk": 3}.get(language, 1)
-    return [(region[index], region[4]) for region in regions]
+    """(name, count) of the TOP_REGIONS regions with the most cases."""
+    names = region_names()
+    top = sorted(regions.items(), key=lambda item: (-item[1], item[0]))[:TOP_REGIONS]
+    return [(names.get(code, code), count) for code, count in top]
 
 
 def case_statistics(case_filter):
@@ -235,7 +225,12 @@ def case_statistics(case_filter):
             value_heading=cases_heading,
         ),
     ]
-    return figures, charts
+    return figures, charts, numbers["regions"]
+
+
+def _filter_params(request):
+    """The current filter, for the links of the map's tiles (single values only)."""
+    return {key: value for key, value in request.GET.items() if value and key != "region"}
 
 
 @require_safe
@@ -243,7 +238,7 @@ def stats(request):
     # Like the listing: a filter value that cannot be understood is shown with its error
     # and ignored, and the other filters still apply.
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
-    figures, charts = case_statistics(case_filter)
+    figures, charts, regions = case_statistics(case_filter)
     return render(
         request,
         "tracker/stats.html",
@@ -251,6 +246,7 @@ def stats(request):
             "filter": case_filter,
             "figures": figures,
             "charts": charts,
+            "map": tile_map(regions, _filter_params(request)),
             "query_string": request.GET.urlencode(),
         },
     )

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -8,9 +8,10 @@ from django.views.decorators.http import require_safe
 from .cache import cached_content, cached_figures
 from .facets import chips, empty_result_suggestions, label_options, listing_counts
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
-from .models import Case, Region
+from .models import Case
 from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
+from .tilemap import tile_map
 
 
 def _page_size(request):
@@ -35,18 +36,24 @@ def home(request):
 
 def _home_content(request):
     public = Case.objects.public()
-    figures = cached_figures(
-        lambda: {
-            **public.aggregate(cases=Count("id"), people=Sum("people_count")),
-            "regions": Region.objects.filter(
-                Exists(public.filter(home_region=OuterRef("pk")))
-            ).count(),
-        }
-    )
+    figures = cached_figures(lambda: _home_figures(public))
     latest = public.for_listing().order_by("-published_at", "-id")[:5]
-    return render_to_string(
-        "tracker/_home_content.html", {"figures": figures, "latest": latest}, request
+    context = {"figures": figures, "latest": latest, "map": tile_map(figures["by_region"])}
+    return render_to_string("tracker/_home_content.html", context, request)
+
+
+def _home_figures(public):
+    by_region = dict(
+        public.filter(home_region__isnull=False)
+        .values_list("home_region__code")
+        .annotate(count=Count("id"))
+        .order_by()
     )
+    return {
+        **public.aggregate(cases=Count("id"), people=Sum("people_count")),
+        "regions": len(by_region),
+        "by_region": by_region,
+    }
 
 
 # Ranking every match of a common word would read them all; above this many matches
