@@ -10,12 +10,15 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import dateformat
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .charts import bar_chart, column_chart
+from .facets import chips
 from .filters import CaseFilter
 from .models import Case, CaseOutcome
 from .tilemap import region_names, tile_map
@@ -147,11 +150,14 @@ def case_statistics(case_filter):
     months = numbers["months"]
 
     def axis_label(index):
-        # Every month while there are few; otherwise each January (and the first month).
+        # Few months: every month while they fit a phone, else every third. Many months:
+        # each January, and the first month's year if its label cannot run into the next.
         month = months[index][0]
         if len(months) <= 12:
+            if len(months) > 4 and index % 3:
+                return None
             return dateformat.format(month, "M Y" if index == 0 or month.month == 1 else "M")
-        if index == 0 or month.month == 1:
+        if month.month == 1 or (index == 0 and month.month <= 7):
             return str(month.year)
         return None
 
@@ -250,3 +256,50 @@ def stats(request):
             "query_string": request.GET.urlencode(),
         },
     )
+
+
+SVG_WIDTH = 760  # px: a standalone chart, as wide as a slide or a printed page allows
+SVG_MARGIN = 16
+
+
+@require_safe
+def chart_svg(request, chart_id):
+    """One chart as an SVG file of its own, with the filter it shows and a credit line:
+    for a journalist's article or a researcher's slides."""
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
+    _figures, charts, _regions = case_statistics(case_filter)
+    chart = next((chart for chart in charts if chart.id == chart_id), None)
+    if chart is None or chart.is_empty:
+        raise Http404
+    query = request.GET.urlencode()
+    page = reverse("tracker:stats") + (f"?{query}" if query else "")
+    top = 64
+    note_y = top + chart.height + 24
+    credit_y = note_y + (20 if chart.note else 0)
+    context = {
+        "chart": chart,
+        "width": SVG_WIDTH,
+        "margin": SVG_MARGIN,
+        "plot_width": SVG_WIDTH - 2 * SVG_MARGIN,
+        "top": top,
+        "note_y": note_y,
+        "credit_y": credit_y,
+        "height": credit_y + 28,
+        "filter_text": filter_description(case_filter, request.GET),
+        "credit": _("Refusal Tracker, published cases as of %(date)s. Source:")
+        % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
+        "page_url": request.build_absolute_uri(page),
+    }
+    response = render(
+        request, "tracker/chart.svg", context, content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{chart_id}.svg"'
+    return response
+
+
+def filter_description(case_filter, query):
+    """One line naming the filter a chart shows, in the reader's language."""
+    active = [chip["text"] for chip in chips(case_filter, query)]
+    if not active:
+        return _("All published cases")
+    return _("Filter: %(filters)s") % {"filters": "; ".join(active)}
