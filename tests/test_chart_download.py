@@ -33,7 +33,7 @@ def test_a_chart_downloads_as_svg_with_its_filter_and_a_credit_line(client, publ
     assert lines[0] == "Cases by force"
     assert lines[1] == "Filter: Home region: Kabardino-Balkar Republic"
     assert "Rosgvardiya: OMON" in lines
-    assert any(line.startswith("Refusal Tracker, published cases as of") for line in lines)
+    assert any(line.startswith("Refusal Tracker · published cases as of") for line in lines)
     assert "http://testserver/stats/?region=RU-KB" in lines
     # Standalone: no stylesheet, no script, nothing from elsewhere.
     content = response.content.decode()

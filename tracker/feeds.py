@@ -88,7 +88,10 @@ class CaseFeed(Feed):
         return case.updated_at
 
     def item_categories(self, case):
-        categories = [case.get_refusal_kind_display(), case.get_force_display()]
+        force = case.get_force_display()
+        if case.force in (Case.Force.UNKNOWN, Case.Force.OTHER):
+            force = _("force: %(force)s") % {"force": force}
+        categories = [case.get_refusal_kind_display(), force]
         if case.home_region:
             categories.append(case.home_region.name)
         return categories

@@ -286,7 +286,7 @@ def chart_svg(request, chart_id):
         "credit_y": credit_y,
         "height": credit_y + 28,
         "filter_text": filter_description(case_filter, request.GET),
-        "credit": _("Refusal Tracker, published cases as of %(date)s. Source:")
+        "credit": _("Refusal Tracker · published cases as of %(date)s · source:")
         % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
         "page_url": request.build_absolute_uri(page),
     }
