@@ -109,4 +109,4 @@ def case_feed(request):
 @vary_on_headers("Accept-Language", "Cookie")
 def case_feed_style(request):
     """The XSLT that turns the Atom feed into a page in the reader's language."""
-    return render(request, "tracker/feed.xsl", content_type="text/xsl; charset=utf-8")
+    return render(request, "tracker/feed_stylesheet.html", content_type="text/xsl; charset=utf-8")
