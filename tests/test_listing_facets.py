@@ -132,3 +132,13 @@ def test_the_chips_and_counts_are_in_russian_for_a_russian_reader(client, three_
     texts = [text for _href, text in chips(response)]
     assert texts == ["Убрать фильтр Регион происхождения: Кабардино-Балкарская Республика ×"]
     assert option(response, "region", "RU-PSK") == "Псковская область — 1"
+
+
+def test_counts_over_every_case_are_complete_whichever_page_computed_them(client, three_cases):
+    # The first page after a change has a filter: it still computes every filter's counts
+    # over all cases for the pages that follow.
+    client.get(LIST_URL, {"kind": "left_unit"})
+    response = client.get(LIST_URL)
+    assert option(response, "region", "RU-KB").endswith(" — 2")
+    assert option(response, "kind", "left_unit").endswith(" — 2")
+    assert option(response, "outcome", "dismissed").endswith(" — 3")

@@ -96,8 +96,8 @@ def _grouped(name, values_queryset, *, capped):
     )
 
 
-def _facet_parts(name, base, *, capped):
-    column = FACETS[name]
+def _facet_parts(name, base, *, capped, column=...):
+    column = FACETS[name] if column is ... else column
     if column is None:
         if capped:
             ids = base.order_by().values("pk")[: FACET_SCAN_CAP + 1]
@@ -164,14 +164,17 @@ def compute_counts(case_filter, global_counts=None):
         if others:
             parts += _facet_parts(name, _apply(case_filter, public, others), capped=True)
             scanned.append(name)
-        elif global_counts is None:
-            parts += _facet_parts(name, public, capped=False)
     if global_counts is None:
+        # Every filter's counts over all cases, whichever this page needs: they are kept
+        # for the pages that come after it.
+        for name in FACETS:
+            parts += _facet_parts(f"all_{name}", public, capped=False, column=FACETS[name])
         parts.append(("SELECT %s, code, id FROM tracker_region", [REGION_CODES]))
     found = _collect(_run(listing_ids, parts, public.db))
     total = found.get(TOTAL, {}).get("", 0)
     if global_counts is None:
-        global_counts = {name: found.get(name, {}) for name in (*FACETS, REGION_CODES)}
+        global_counts = {name: found.get(f"all_{name}", {}) for name in FACETS}
+        global_counts[REGION_CODES] = found.get(REGION_CODES, {})
     codes = {str(pk): code for code, pk in global_counts[REGION_CODES].items()}
     if found.get("region"):
         found["region"] = {codes.get(pk, pk): n for pk, n in found["region"].items()}
