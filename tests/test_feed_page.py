@@ -53,3 +53,12 @@ def test_favicon_ico_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.png"
+
+
+def test_a_browser_gets_the_feed_as_xml_so_that_it_applies_the_stylesheet(client, published_case):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get(reverse("tracker:case_feed"), HTTP_ACCEPT=browser)
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert "Accept" in response["Vary"]
+    reader = client.get(reverse("tracker:case_feed"), HTTP_ACCEPT="application/atom+xml")
+    assert reader["Content-Type"].startswith("application/atom+xml")

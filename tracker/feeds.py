@@ -4,6 +4,7 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -102,7 +103,13 @@ def case_feed(request):
     case_filter = CaseFilter(request.GET, queryset=Case.objects.public())
     if not case_filter.is_valid():
         return bad_filter_response(case_filter)
-    return CaseFeed(case_filter, request.GET.urlencode())(request)
+    response = CaseFeed(case_filter, request.GET.urlencode())(request)
+    # A browser opening the feed shows application/atom+xml as plain text and applies the
+    # stylesheet only to an XML type; feed readers do not ask for HTML and keep Atom's type.
+    if "text/html" in request.headers.get("Accept", ""):
+        response["Content-Type"] = "application/xml; charset=utf-8"
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_safe
