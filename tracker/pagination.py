@@ -135,35 +135,41 @@ class Keyset:
         return values
 
     def _after(self, keys, values):
-        """Rows strictly after `values` in the order of `keys` (field, descending,
-        nulls at the end)."""
+        """Rows strictly after `values` in the order of `keys` (field, descending, nulls
+        at the end), as two conditions: the rows that come first, and the rows on the
+        other side of the NULLs that follow them all (or None). One condition with an OR
+        would make PostgreSQL read the index from its start instead of at the cursor."""
         *sort_keys, (pk_field, pk_desc, _nulls) = keys
         pk_after = Q(**{f"{pk_field.attname}__{'lt' if pk_desc else 'gt'}": values[-1]})
         if not sort_keys:
-            return pk_after
+            return pk_after, None
         (field, desc, nulls_at_end), value = sort_keys[0], values[0]
         name = field.attname
         if value is None:
-            if nulls_at_end:
-                return Q(**{f"{name}__isnull": True}) & pk_after
-            return Q(**{f"{name}__isnull": False}) | (Q(**{f"{name}__isnull": True}) & pk_after)
+            head = Q(**{f"{name}__isnull": True}) & pk_after
+            return head, None if nulls_at_end else Q(**{f"{name}__isnull": False})
         # `field <= value AND (field < value OR pk < pk_value)` lets the index range
         # start at `value` instead of filtering from the first row.
         at_or_after = Q(**{f"{name}__{'lte' if desc else 'gte'}": value})
         strictly_after = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
-        condition = at_or_after & (strictly_after | pk_after)
-        if nulls_at_end:
-            condition |= Q(**{f"{name}__isnull": True})
-        return condition
+        head = at_or_after & (strictly_after | pk_after)
+        return head, Q(**{f"{name}__isnull": True}) if nulls_at_end else None
+
+    def _rows(self, queryset, keys, values, limit):
+        head, tail = self._after(keys, values)
+        rows = list(queryset.filter(head)[:limit])
+        # Only the page where one side ends and the other begins asks a second time.
+        if tail is not None and len(rows) < limit:
+            rows += list(queryset.filter(tail)[: limit - len(rows)])
+        return rows
 
     def rows_after(self, values, limit):
-        return list(self.queryset.filter(self._after(self.keys, values))[:limit])
+        return self._rows(self.queryset, self.keys, values, limit)
 
     def rows_before(self, values, limit):
         reversed_keys = [(field, not desc, not nulls) for field, desc, nulls in self.keys]
         order = [_order_by(field, desc, nulls) for field, desc, nulls in reversed_keys]
-        queryset = self.queryset.filter(self._after(reversed_keys, values)).order_by(*order)
-        return list(queryset[:limit])
+        return self._rows(self.queryset.order_by(*order), reversed_keys, values, limit)
 
 
 def _order_by(field, desc, nulls_at_end):

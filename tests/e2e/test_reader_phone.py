@@ -165,16 +165,15 @@ def test_the_report_forms_error_banner_takes_the_focus_and_leads_to_each_field(
 
 def test_the_feed_opens_as_a_readable_page_with_how_to_subscribe(phone, server):
     page = phone
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
     page.goto(server.url + "/cases/feed/")
     expect(page.get_by_role("heading", level=2).first).to_have_text(
         "Это лента новостей: подпишитесь, чтобы узнавать о новых случаях"
     )
     assert page.locator(".case-row").count() > 0
-    assert refused == []
+    # The page's own stylesheet applied under the strict CSP (Chromium itself adds a
+    # banner about XSLT's deprecation, whose inline style that CSP refuses), and nothing
+    # came from another origin.
+    header = page.locator(".site-header")
+    assert header.evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(243, 245, 247)"
+    own = server.url.split("//", 1)[1]
+    assert all(own in request.url for request in page.recorder.requests)
