@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tracker.security import DATABASE_DOWN
 
 from . import formtoken, ratelimit, services
+from .error_summary import error_links
 from .forms import AnswerForm, ReceiptCodeForm, SourceFormSet, SubmissionForm, WithdrawForm
 from .status import status_in_plain_words
 
@@ -198,6 +199,7 @@ def _render_form(request, form, sources, *, notice="", status=200):
         "form_token": formtoken.renew(request.POST.get("form_token")),
         "notice": notice,
         "files_dropped": form.is_bound,
+        "error_links": error_links(form, sources),
     }
     return render(request, "submissions/submit.html", context, status=status)
 

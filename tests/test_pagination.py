@@ -127,3 +127,22 @@ def test_the_unfiltered_total_past_the_cap_is_the_planners_estimate(client, case
 
 def test_the_listing_counts_exactly_below_the_cap(client, cases):
     assert "11 cases" in client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("sort", ["-event_date", "event_date"])
+def test_undated_cases_come_last_in_both_directions(client, cases, sort):
+    order = expected_order(client, sort)
+    assert sorted(order[-2:]) == ["Case 03", "Case 07"]
+    dated = [case for case in cases if case.event_date]
+    assert set(order[:-2]) == {case.title for case in dated}
+
+
+def test_cases_with_an_unknown_number_of_people_come_last(client, cases):
+    order = expected_order(client, "-people")
+    assert order[-3:] == ["Case 10", "Case 05", "Case 00"]
+
+
+@pytest.mark.parametrize("sort", ["-event_date", "event_date"])
+def test_the_pages_by_links_end_with_the_undated_cases(client, cases, sort):
+    pages, _last = walk(client, {"sort": sort, "per_page": 4})
+    assert sorted(pages[-1][-2:]) == ["Case 03", "Case 07"]

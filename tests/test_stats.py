@@ -32,11 +32,13 @@ def stats_page(client, **params):
 
 
 def svgs_of(response):
-    """Every chart on the page, parsed as XML (so each one is well-formed)."""
-    return [
+    """Every chart on the page, parsed as XML (so each one is well-formed); the map of
+    the regions is tested in test_tile_map.py."""
+    svgs = [
         ET.fromstring(svg)  # noqa: S314 (our own page)
         for svg in SVG.findall(response.content.decode())
     ]
+    return [svg for svg in svgs if svg.get("class") == "chart-svg"]
 
 
 def chart(response, chart_id):
@@ -52,7 +54,8 @@ def test_with_no_cases_every_chart_says_there_is_no_data(client):
     response = stats_page(client)
     content = response.content.decode()
     assert svgs_of(response) == []
-    assert content.count("No data for this selection.") == len(CHART_IDS)
+    # Every chart and the map of the regions.
+    assert content.count("No data for this selection.") == len(CHART_IDS) + 1
     assert "No published case matches these filters." in content
 
 
@@ -217,11 +220,23 @@ def test_a_short_timeline_names_every_month_and_a_long_one_every_year(client, re
     make_case(event_date=datetime.date(2023, 2, 5), home_region=region)
     short = chart(stats_page(client), "cases-by-month")
     assert [label.text for label in short.axis_labels] == ["Nov 2022", "Dec", "Jan 2023", "Feb"]
+    make_case(event_date=datetime.date(2023, 7, 5), home_region=region)
+    cache.clear()
+    # Nine months: every third is named, so that the names fit a phone's width.
+    nine = chart(stats_page(client), "cases-by-month")
+    assert [label.text for label in nine.axis_labels] == ["Nov 2022", "Feb", "May"]
     make_case(event_date=datetime.date(2024, 6, 1), home_region=region)
     cache.clear()  # the figures are cached for a few minutes
     long = chart(stats_page(client), "cases-by-month")
     assert len(long.rows) == 20
-    assert [label.text for label in long.axis_labels] == ["2022", "2023", "2024"]
+    assert long.axis_labels[-1].anchor == "start"
+    # The first month (November) is too close to January to carry "2022" as well: on a
+    # phone the two labels would run into each other.
+    assert [label.text for label in long.axis_labels] == ["2023", "2024"]
+    make_case(event_date=datetime.date(2022, 3, 1), home_region=region)
+    cache.clear()
+    longer = chart(stats_page(client), "cases-by-month")
+    assert [label.text for label in longer.axis_labels] == ["2022", "2023", "2024"]
 
 
 def test_the_same_selection_is_computed_once_for_a_few_minutes(

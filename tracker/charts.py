@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 BAR_ROW_HEIGHT = 36  # px: a label line, then the bar
+BAR_LINE_HEIGHT = 16  # px per line of a wrapped label
 BAR_THICKNESS = 14
-BAR_MAX_WIDTH = 82  # % of the width; the rest keeps room for the value after the bar
+BAR_MAX_WIDTH = 78  # % of the width; the rest keeps room for the value after the bar
+# A label longer than this many characters is wrapped onto more lines: at 13px a line of
+# 30 Cyrillic characters fits the ~320px a chart has on a 360px phone.
+LABEL_LINE_CHARS = 30
+# An axis label that starts past this share of the width is anchored at its end instead,
+# so that it does not run off the right edge.
+AXIS_END_ANCHOR_FROM = 80
 
 COLUMN_PLOT_HEIGHT = 180  # px
 COLUMN_TOP = 18  # px above the plot, for the highest gridline's label
@@ -48,6 +55,7 @@ class BarRow:
     width: float = 0.0  # % of the chart width
     label_y: int = 0
     bar_y: int = 0
+    lines: list = field(default_factory=list)  # the label, wrapped
 
 
 @dataclass
@@ -70,6 +78,22 @@ class Tick:
 class AxisLabel:
     text: str
     x: float
+    anchor: str = "start"
+
+
+def wrap(text, width=LABEL_LINE_CHARS):
+    """`text` in lines of at most `width` characters, broken between words (a single
+    longer word keeps its own line)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines or [""]
 
 
 def nice_step(largest, steps=4):
@@ -118,18 +142,22 @@ def bar_chart(id, title, rows, *, label_heading, value_heading, note=""):
         value_heading=value_heading,
         note=note,
     )
-    for index, (label, value) in enumerate(rows):
-        top = index * BAR_ROW_HEIGHT
+    top = 0
+    for label, value in rows:
+        lines = wrap(label)
+        extra = (len(lines) - 1) * BAR_LINE_HEIGHT
         chart.rows.append(
             BarRow(
                 label=str(label),
                 value=value,
                 width=round(BAR_MAX_WIDTH * value / largest, 2) if largest else 0,
                 label_y=top + 13,
-                bar_y=top + 18,
+                bar_y=top + 18 + extra,
+                lines=lines,
             )
         )
-    chart.height = len(rows) * BAR_ROW_HEIGHT
+        top += BAR_ROW_HEIGHT + extra
+    chart.height = top
     return chart
 
 
@@ -173,6 +201,10 @@ def column_chart(id, title, rows, *, label_heading, value_heading, axis_label, n
         )
         text = axis_label(index)
         if text:
-            chart.axis_labels.append(AxisLabel(text=text, x=round(index * slot, 3)))
+            x = round(index * slot, 3)
+            if x > AXIS_END_ANCHOR_FROM:
+                chart.axis_labels.append(AxisLabel(text=text, x=round(x + slot, 3), anchor="end"))
+            else:
+                chart.axis_labels.append(AxisLabel(text=text, x=x))
     chart.ticks = [Tick(value=value, y=y_of(value)) for value in range(0, top_value + 1, step)]
     return chart

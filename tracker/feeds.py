@@ -2,11 +2,15 @@
 (`/cases/feed/?region=RU-KB&force=rosgvardia`)."""
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from .exports import bad_filter_response
 from .filters import CaseFilter
@@ -15,8 +19,29 @@ from .models import Case
 FEED_SIZE = 50
 
 
+class StyledAtom1Feed(Atom1Feed):
+    """Atom with its `<?xml-stylesheet?>` (Django writes them for RSS only): a browser
+    that opens the feed shows a readable page with how to subscribe, while feed readers
+    ignore the instruction."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        # Before the first tag: https://www.w3.org/Style/styling-XML.en.html
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class CaseFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
+
+    def stylesheets(self):
+        # Same origin, so the strict CSP allows it; the XSLT loads only our stylesheet.
+        return [Stylesheet(reverse("tracker:case_feed_style"), mimetype="text/xsl")]
 
     def __init__(self, case_filter, query_string):
         super().__init__()
@@ -64,7 +89,10 @@ class CaseFeed(Feed):
         return case.updated_at
 
     def item_categories(self, case):
-        categories = [case.get_refusal_kind_display(), case.get_force_display()]
+        force = case.get_force_display()
+        if case.force in (Case.Force.UNKNOWN, Case.Force.OTHER):
+            force = _("force: %(force)s") % {"force": force}
+        categories = [case.get_refusal_kind_display(), force]
         if case.home_region:
             categories.append(case.home_region.name)
         return categories
@@ -75,4 +103,17 @@ def case_feed(request):
     case_filter = CaseFilter(request.GET, queryset=Case.objects.public())
     if not case_filter.is_valid():
         return bad_filter_response(case_filter)
-    return CaseFeed(case_filter, request.GET.urlencode())(request)
+    response = CaseFeed(case_filter, request.GET.urlencode())(request)
+    # A browser opening the feed shows application/atom+xml as plain text and applies the
+    # stylesheet only to an XML type; feed readers do not ask for HTML and keep Atom's type.
+    if "text/html" in request.headers.get("Accept", ""):
+        response["Content-Type"] = "application/xml; charset=utf-8"
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_safe
+@vary_on_headers("Accept-Language", "Cookie")
+def case_feed_style(request):
+    """The XSLT that turns the Atom feed into a page in the reader's language."""
+    return render(request, "tracker/feed_stylesheet.html", content_type="text/xsl; charset=utf-8")

@@ -3,7 +3,7 @@ API all use CaseFilter, so a filter means the same thing everywhere."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseOutcome, Region, Source, region_name_field
@@ -20,9 +20,13 @@ SORTS = {
     # otherwise, and without a search, the default order. A search without a sort
     # is ranked.
     "relevance": (_("best match first"), None),
-    "-event_date": (_("newest refusal first"), ["-event_date", "-id"]),
-    "event_date": (_("oldest refusal first"), ["event_date", "id"]),
-    "-people": (_("most people first"), ["-people_count", "-id"]),
+    # Undated cases and unknown numbers of people come last in both directions, on both
+    # databases (PostgreSQL puts NULLs first going down, SQLite going up); the indexes
+    # that serve these orders are NULLS LAST (migration 0005).
+    "-event_date": (_("newest refusal first"), [F("event_date").desc(nulls_last=True), "-id"]),
+    "event_date": (_("oldest refusal first"), [F("event_date").asc(nulls_last=True), "id"]),
+    "-people": (_("most people first"), [F("people_count").desc(nulls_last=True), "-id"]),
+    # Every published case has a publication time.
     "-published": (_("recently published"), ["-published_at", "-id"]),
 }
 DEFAULT_SORT = "-event_date"
@@ -130,9 +134,11 @@ class CaseFilter(django_filters.FilterSet):
             data["sort"] = "relevance" if data.get("q") else DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
         self.form.fields["sort"].initial = DEFAULT_SORT
+        self._search_decisions = {}
 
     def filter_q(self, queryset, name, value):
-        return search_cases(queryset, value)
+        # Applied again by tracker.facets: the search decides how to match only once.
+        return search_cases(queryset, value, decided=self._search_decisions)
 
     def filter_force(self, queryset, name, value):
         if value in dict(FORCE_GROUPS):

@@ -16,7 +16,7 @@ import dataclasses
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
-from django.db.models import Q, Subquery
+from django.db.models import F, OrderBy, Q, Subquery
 
 # Counting stops here: "more than 1,000 cases". A filter through another table (outcome,
 # outlet) reaches its 1,000th match after probing up to ~10× as many cases; a cap of
@@ -71,35 +71,50 @@ def planner_estimate(queryset):
     return int(float(f"{rows:.2g}"))
 
 
+def _order_term(term):
+    """(field name, descending, nulls_last) of an ordering term, or None for one that is
+    not a plain field (nulls_last None: where the database puts NULLs)."""
+    if isinstance(term, str):
+        return term.lstrip("-"), term.startswith("-"), None
+    if isinstance(term, OrderBy) and isinstance(term.expression, F):
+        nulls_last = True if term.nulls_last else (False if term.nulls_first else None)
+        return term.expression.name, term.descending, nulls_last
+    return None
+
+
 class Keyset:
-    """The ordering of a queryset as (field, descending) keys ending with the primary key,
-    and how to continue it after (or before) a row."""
+    """The ordering of a queryset as (field, descending, nulls_at_end) keys ending with
+    the primary key, and how to continue it after (or before) a row."""
 
     def __init__(self, queryset, keys):
         self.queryset = queryset
         self.keys = keys
-        self.nulls_largest = connections[queryset.db].features.nulls_order_largest
 
     @classmethod
     def of(cls, queryset):
         """The keyset of `queryset`'s ordering, or None if it cannot be continued by
         value (e.g. ordered by search rank)."""
+        nulls_largest = connections[queryset.db].features.nulls_order_largest
         keys = []
         for term in queryset.query.order_by:
-            if not isinstance(term, str):
+            parsed = _order_term(term)
+            if parsed is None:
                 return None
-            name = term.lstrip("-")
+            name, desc, nulls_last = parsed
             try:
                 field = queryset.model._meta.get_field(name)
             except FieldDoesNotExist:  # an annotation, e.g. the search rank
                 return None
-            keys.append((field, term.startswith("-")))
+            # Where NULLs sort in this direction: as asked, or PostgreSQL's last going
+            # up and SQLite's first.
+            nulls_at_end = nulls_last if nulls_last is not None else nulls_largest != desc
+            keys.append((field, desc, nulls_at_end))
         if not keys or not keys[-1][0].primary_key or len(keys) > 2:
             return None
         return cls(queryset, keys)
 
     def cursor(self, case):
-        values = [getattr(case, field.attname) for field, _desc in self.keys]
+        values = [getattr(case, field.attname) for field, _desc, _nulls in self.keys]
         return ".".join("" if value is None else _cursor_text(value) for value in values)
 
     def parse(self, cursor):
@@ -107,7 +122,7 @@ class Keyset:
         if len(parts) != len(self.keys):
             return None
         values = []
-        for (field, _desc), text in zip(self.keys, parts, strict=True):
+        for (field, _desc, _nulls), text in zip(self.keys, parts, strict=True):
             if text == "":
                 if not field.null:
                     return None
@@ -120,37 +135,48 @@ class Keyset:
         return values
 
     def _after(self, keys, values):
-        """Rows strictly after `values` in the order of `keys` (field, descending)."""
-        *sort_keys, (pk_field, pk_desc) = keys
+        """Rows strictly after `values` in the order of `keys` (field, descending, nulls
+        at the end), as two conditions: the rows that come first, and the rows on the
+        other side of the NULLs that follow them all (or None). One condition with an OR
+        would make PostgreSQL read the index from its start instead of at the cursor."""
+        *sort_keys, (pk_field, pk_desc, _nulls) = keys
         pk_after = Q(**{f"{pk_field.attname}__{'lt' if pk_desc else 'gt'}": values[-1]})
         if not sort_keys:
-            return pk_after
-        (field, desc), value = sort_keys[0], values[0]
+            return pk_after, None
+        (field, desc, nulls_at_end), value = sort_keys[0], values[0]
         name = field.attname
-        # Where NULLs sort in this direction: PostgreSQL puts them last going up,
-        # SQLite first.
-        nulls_at_end = self.nulls_largest != desc
         if value is None:
-            if nulls_at_end:
-                return Q(**{f"{name}__isnull": True}) & pk_after
-            return Q(**{f"{name}__isnull": False}) | (Q(**{f"{name}__isnull": True}) & pk_after)
+            head = Q(**{f"{name}__isnull": True}) & pk_after
+            return head, None if nulls_at_end else Q(**{f"{name}__isnull": False})
         # `field <= value AND (field < value OR pk < pk_value)` lets the index range
         # start at `value` instead of filtering from the first row.
         at_or_after = Q(**{f"{name}__{'lte' if desc else 'gte'}": value})
         strictly_after = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
-        condition = at_or_after & (strictly_after | pk_after)
-        if nulls_at_end:
-            condition |= Q(**{f"{name}__isnull": True})
-        return condition
+        head = at_or_after & (strictly_after | pk_after)
+        return head, Q(**{f"{name}__isnull": True}) if nulls_at_end else None
+
+    def _rows(self, queryset, keys, values, limit):
+        head, tail = self._after(keys, values)
+        rows = list(queryset.filter(head)[:limit])
+        # Only the page where one side ends and the other begins asks a second time.
+        if tail is not None and len(rows) < limit:
+            rows += list(queryset.filter(tail)[: limit - len(rows)])
+        return rows
 
     def rows_after(self, values, limit):
-        return list(self.queryset.filter(self._after(self.keys, values))[:limit])
+        return self._rows(self.queryset, self.keys, values, limit)
 
     def rows_before(self, values, limit):
-        reversed_keys = [(field, not desc) for field, desc in self.keys]
-        order = [f"{'-' if desc else ''}{field.attname}" for field, desc in reversed_keys]
-        queryset = self.queryset.filter(self._after(reversed_keys, values)).order_by(*order)
-        return list(queryset[:limit])
+        reversed_keys = [(field, not desc, not nulls) for field, desc, nulls in self.keys]
+        order = [_order_by(field, desc, nulls) for field, desc, nulls in reversed_keys]
+        return self._rows(self.queryset.order_by(*order), reversed_keys, values, limit)
+
+
+def _order_by(field, desc, nulls_at_end):
+    if not field.null:
+        return f"{'-' if desc else ''}{field.attname}"
+    nulls = {"nulls_last": True} if nulls_at_end else {"nulls_first": True}
+    return OrderBy(F(field.attname), descending=desc, **nulls)
 
 
 def _cursor_text(value):

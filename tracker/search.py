@@ -83,18 +83,23 @@ def _tsquery(words, *, prefix):
     return query
 
 
-def search_cases(queryset, query):
-    """Cases that match every word of `query`; on PostgreSQL, annotated with a rank."""
+def search_cases(queryset, query, *, decided=None):
+    """Cases that match every word of `query`; on PostgreSQL, annotated with a rank.
+
+    `decided`, a dict, remembers whether the last word was taken as a prefix, so that the
+    same search applied again (the listing's counts beside its filters) asks once."""
     words = search_words(query)
     if not words:
         return queryset
     if uses_full_text():
-        tsquery = _tsquery(words, prefix=False)
         # The last word may be unfinished: if the words as stems match nothing, it is
         # taken as the beginning of a word. Only then, because a prefix of a common stem
         # costs the GIN index several times more (it reads every matching entry's list).
-        if not queryset.filter(_search_match(tsquery)).exists():
-            tsquery = _tsquery(words, prefix=True)
+        decided = {} if decided is None else decided
+        if query not in decided:
+            exact = _tsquery(words, prefix=False)
+            decided[query] = not queryset.filter(_search_match(exact)).exists()
+        tsquery = _tsquery(words, prefix=decided[query])
         return queryset.annotate(
             **{RANK: SearchRank(SearchVectorColumn(), tsquery, cover_density=False)}
         ).filter(_search_match(tsquery))

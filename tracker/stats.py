@@ -10,14 +10,18 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import dateformat
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .charts import bar_chart, column_chart
+from .facets import chips
 from .filters import CaseFilter
-from .models import REGION_NAME_LANGUAGES, Case, CaseOutcome, region_name_field
+from .models import Case, CaseOutcome
+from .tilemap import region_names, tile_map
 
 TOP_REGIONS = 20
 STATS_CACHE_SECONDS = 300
@@ -84,24 +88,13 @@ def compute_numbers(cases):
     """Every number /stats/ shows for `cases`, in four aggregate queries. Plain values,
     independent of the interface language, so they can be cached for every reader."""
     figures, counts = _counts_in_one_pass(cases)
-    regions = [
-        (
-            row["home_region__code"],
-            row["home_region__name_en"],
-            row["home_region__name_ru"],
-            row["home_region__name_uk"],
-            row["count"],
-        )
-        for row in cases.filter(home_region__isnull=False)
-        .values(
-            "home_region__code",
-            "home_region__name_en",
-            "home_region__name_ru",
-            "home_region__name_uk",
-        )
+    # Every region's count: the tile map shows them all, the bar chart the largest.
+    regions = dict(
+        cases.filter(home_region__isnull=False)
+        .values_list("home_region__code")
         .annotate(count=Count("id"))
-        .order_by("-count", "home_region__code")[:TOP_REGIONS]
-    ]
+        .order_by()
+    )
     outcomes = dict(
         CaseOutcome.objects.filter(case__in=cases.values("pk"))
         .values_list("outcome")
@@ -126,7 +119,7 @@ def _cache_key(case_filter):
             if name != "sort" and value not in (None, ""):
                 selected.append((name, str(getattr(value, "code", value))))
     digest = hashlib.sha256(repr(selected).encode()).hexdigest()
-    return f"stats:{digest}"
+    return f"stats:v2:{digest}"
 
 
 def _choice_rows(counts, choices):
@@ -136,9 +129,10 @@ def _choice_rows(counts, choices):
 
 
 def _region_rows(regions):
-    # Each region is (code, *names in REGION_NAME_LANGUAGES order, count).
-    index = 1 + REGION_NAME_LANGUAGES.index(region_name_field().removeprefix("name_"))
-    return [(region[index], region[4]) for region in regions]
+    """(name, count) of the TOP_REGIONS regions with the most cases."""
+    names = region_names()
+    top = sorted(regions.items(), key=lambda item: (-item[1], item[0]))[:TOP_REGIONS]
+    return [(names.get(code, code), count) for code, count in top]
 
 
 def case_statistics(case_filter):
@@ -156,11 +150,14 @@ def case_statistics(case_filter):
     months = numbers["months"]
 
     def axis_label(index):
-        # Every month while there are few; otherwise each January (and the first month).
+        # Few months: every month while they fit a phone, else every third. Many months:
+        # each January, and the first month's year if its label cannot run into the next.
         month = months[index][0]
         if len(months) <= 12:
+            if len(months) > 4 and index % 3:
+                return None
             return dateformat.format(month, "M Y" if index == 0 or month.month == 1 else "M")
-        if index == 0 or month.month == 1:
+        if month.month == 1 or (index == 0 and month.month <= 7):
             return str(month.year)
         return None
 
@@ -234,7 +231,12 @@ def case_statistics(case_filter):
             value_heading=cases_heading,
         ),
     ]
-    return figures, charts
+    return figures, charts, numbers["regions"]
+
+
+def _filter_params(request):
+    """The current filter, for the links of the map's tiles (single values only)."""
+    return {key: value for key, value in request.GET.items() if value and key != "region"}
 
 
 @require_safe
@@ -242,7 +244,7 @@ def stats(request):
     # Like the listing: a filter value that cannot be understood is shown with its error
     # and ignored, and the other filters still apply.
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
-    figures, charts = case_statistics(case_filter)
+    figures, charts, regions = case_statistics(case_filter)
     return render(
         request,
         "tracker/stats.html",
@@ -250,6 +252,54 @@ def stats(request):
             "filter": case_filter,
             "figures": figures,
             "charts": charts,
+            "map": tile_map(regions, _filter_params(request)),
             "query_string": request.GET.urlencode(),
         },
     )
+
+
+SVG_WIDTH = 760  # px: a standalone chart, as wide as a slide or a printed page allows
+SVG_MARGIN = 16
+
+
+@require_safe
+def chart_svg(request, chart_id):
+    """One chart as an SVG file of its own, with the filter it shows and a credit line:
+    for a journalist's article or a researcher's slides."""
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
+    _figures, charts, _regions = case_statistics(case_filter)
+    chart = next((chart for chart in charts if chart.id == chart_id), None)
+    if chart is None or chart.is_empty:
+        raise Http404
+    query = request.GET.urlencode()
+    page = reverse("tracker:stats") + (f"?{query}" if query else "")
+    top = 64
+    note_y = top + chart.height + 24
+    credit_y = note_y + (20 if chart.note else 0)
+    context = {
+        "chart": chart,
+        "width": SVG_WIDTH,
+        "margin": SVG_MARGIN,
+        "plot_width": SVG_WIDTH - 2 * SVG_MARGIN,
+        "top": top,
+        "note_y": note_y,
+        "credit_y": credit_y,
+        "height": credit_y + 28,
+        "filter_text": filter_description(case_filter, request.GET),
+        "credit": _("Refusal Tracker · published cases as of %(date)s · source:")
+        % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
+        "page_url": request.build_absolute_uri(page),
+    }
+    response = render(
+        request, "tracker/chart.svg", context, content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{chart_id}.svg"'
+    return response
+
+
+def filter_description(case_filter, query):
+    """One line naming the filter a chart shows, in the reader's language."""
+    active = [chip["text"] for chip in chips(case_filter, query)]
+    if not active:
+        return _("All published cases")
+    return _("Filter: %(filters)s") % {"filters": "; ".join(active)}

@@ -6,12 +6,15 @@ from . import exports, feeds, stats, views
 
 catalogue = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.csv", exports.export_csv, name="case_export_csv"),
     path("cases/export.json", exports.export_json, name="case_export_json"),
     path("cases/feed/", feeds.case_feed, name="case_feed"),
+    path("cases/feed/style.xsl", feeds.case_feed_style, name="case_feed_style"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
     path("stats/", stats.stats, name="stats"),
+    path("stats/<slug:chart_id>.svg", stats.chart_svg, name="stats_chart_svg"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:slug>/", views.case_detail, name="case_detail_slug"),
 ]

@@ -1,14 +1,17 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from .cache import cached_content, cached_figures
+from .facets import chips, empty_result_suggestions, label_options, listing_counts
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
-from .models import Case, Region
-from .pagination import COUNT_CAP, capped_count, page_number, paginate
+from .models import Case
+from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
+from .tilemap import tile_map
 
 
 def _page_size(request):
@@ -20,6 +23,12 @@ def _page_size(request):
 
 
 @require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the raw feed, files)."""
+    return redirect(static("favicon.png"), permanent=True)
+
+
+@require_safe
 def home(request):
     content = cached_content(request, "home", lambda: _home_content(request))
     return render(request, "tracker/home.html", {"content": content})
@@ -27,18 +36,24 @@ def home(request):
 
 def _home_content(request):
     public = Case.objects.public()
-    figures = cached_figures(
-        lambda: {
-            **public.aggregate(cases=Count("id"), people=Sum("people_count")),
-            "regions": Region.objects.filter(
-                Exists(public.filter(home_region=OuterRef("pk")))
-            ).count(),
-        }
-    )
+    figures = cached_figures(lambda: _home_figures(public))
     latest = public.for_listing().order_by("-published_at", "-id")[:5]
-    return render_to_string(
-        "tracker/_home_content.html", {"figures": figures, "latest": latest}, request
+    context = {"figures": figures, "latest": latest, "map": tile_map(figures["by_region"])}
+    return render_to_string("tracker/_home_content.html", context, request)
+
+
+def _home_figures(public):
+    by_region = dict(
+        public.filter(home_region__isnull=False)
+        .values_list("home_region__code")
+        .annotate(count=Count("id"))
+        .order_by()
     )
+    return {
+        **public.aggregate(cases=Count("id"), people=Sum("people_count")),
+        "regions": len(by_region),
+        "by_region": by_region,
+    }
 
 
 # Ranking every match of a common word would read them all; above this many matches
@@ -67,7 +82,11 @@ def _case_list_content(request):
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public().for_listing())
     cases = case_filter.qs
     data = case_filter.form.cleaned_data if case_filter.is_bound else {}
-    count = capped_count(cases)
+    # The listing's count and the counts beside every filter value: one statement, kept
+    # until the public data changes.
+    count, counts = listing_counts(case_filter)
+    active = chips(case_filter, request.GET)
+    label_options(case_filter.form, counts)
     newest_instead_of_ranked = is_ranked(cases) and count > RANKED_MATCHES_MAX
     if newest_instead_of_ranked:
         cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
@@ -87,6 +106,10 @@ def _case_list_content(request):
         "newest_instead_of_ranked": newest_instead_of_ranked,
         "ranked_matches_max": RANKED_MATCHES_MAX,
         "query_string": _filter_query(request),
+        "chips": active,
+        "counts_missing": any(value is None for value in counts.values()),
+        "count_cap": COUNT_CAP,
+        "suggestions": empty_result_suggestions(active),
     }
     return render_to_string("tracker/_case_list_content.html", context, request)
 

@@ -1,0 +1,286 @@
+"""How many cases each value of the listing's filters would give (faceted counts), and
+the active filters as removable chips.
+
+A value's count is taken under the *other* active filters (choosing Kazan when Moscow is
+selected shows what Kazan alone would give with the rest of the filter), as Uwazi does.
+
+Cost at a million cases, within the listing's budget:
+- a filter whose other filters are all inactive shows the counts over every published
+  case: one GROUP BY per filter, computed when the public data has changed and then kept
+  (`tracker.cache.cached_until_change`);
+- otherwise the counts come from the cases the other filters select, read up to
+  `FACET_SCAN_CAP` of them: below that the counts are exact, above it that filter shows
+  no counts (the page says so) rather than a guess;
+- everything missing from the cache (and the listing's own capped count) goes to the
+  database as one UNION ALL statement, so the listing's number of queries stays fixed.
+The counts for a selection are kept until the public data changes.
+"""
+
+import hashlib
+
+from django.db import connections
+from django.db.models import F
+from django.http import QueryDict
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .cache import cached_until_change
+from .models import Case, CaseOutcome, Region
+from .pagination import COUNT_CAP
+
+# Reading more rows than this for one filter's counts would leave the listing's budget.
+FACET_SCAN_CAP = 2_000
+# The listing parameters that have counts beside their values, and the column counted.
+FACETS = {
+    "region": "home_region",  # by id, named by REGION_CODES rows
+    "force": "force",
+    "service_status": "service_status",
+    "kind": "refusal_kind",
+    "outcome": None,  # through tracker_caseoutcome
+    "confidence": "confidence",
+}
+# What a chip or a cache key ignores: the position in the listing and its order.
+NOT_FILTERS = ("sort", "page", "after", "before", "per_page")
+SCANNED = "#scanned"
+REGION_CODES = "#region"
+TOTAL = "#total"
+
+
+def active_filters(case_filter):
+    """(name, value) of every filter that applies, in the form's order: the cleaned value
+    for the query, never a value the form rejected."""
+    if not case_filter.is_bound:
+        return []
+    case_filter.is_valid()
+    data = case_filter.form.cleaned_data
+    return [
+        (name, data[name])
+        for name in case_filter.form.fields
+        if name not in NOT_FILTERS and data.get(name) not in (None, "")
+    ]
+
+
+def selection_key(case_filter):
+    """The same key for every URL that selects the same cases (order and position aside)."""
+    selected = [
+        (name, str(getattr(value, "code", value))) for name, value in active_filters(case_filter)
+    ]
+    return hashlib.sha256(repr(sorted(selected)).encode()).hexdigest()[:32]
+
+
+def _apply(case_filter, queryset, filters):
+    for name, value in filters:
+        queryset = case_filter.filters[name].filter(queryset, value)
+    return queryset
+
+
+def _sql(queryset):
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+# Scans for the counts under other filters run only when the listing itself has at most
+# COUNT_CAP matches (a one-time filter: the database skips them otherwise).
+GATE = f"(SELECT n FROM listing_total) <= {COUNT_CAP}"  # noqa: S608
+
+
+def _grouped(name, values_queryset, *, capped):
+    """SQL giving (facet, value, count) rows for one filter. The names are ours; the
+    values are parameters of the SQL Django compiled."""
+    inner, params = _sql(values_queryset)
+    gate = f"WHERE {GATE} " if capped else ""
+    return (
+        f"SELECT '{name}' AS facet, CAST(v AS VARCHAR(100)) AS value, COUNT(*) AS n "  # noqa: S608
+        f"FROM ({inner}) AS {name}_rows {gate}GROUP BY v",
+        params,
+    )
+
+
+def _facet_parts(name, base, *, capped, column=...):
+    column = FACETS[name] if column is ... else column
+    if column is None:
+        if capped:
+            ids = base.order_by().values("pk")[: FACET_SCAN_CAP + 1]
+        else:
+            ids = base.order_by().values("pk")
+        rows = CaseOutcome.objects.filter(case__in=ids).order_by().values(v=F("outcome"))
+        parts = [_grouped(name, rows, capped=capped)]
+        if capped:
+            inner, params = _sql(ids)
+            parts.append(
+                (
+                    f"SELECT '{SCANNED}', '{name}', COUNT(*) "  # noqa: S608
+                    f"FROM ({inner}) AS {name}_ids WHERE {GATE}",
+                    params,
+                )
+            )
+        return parts
+    rows = base.order_by().values(v=F(column))
+    if capped:
+        rows = rows[: FACET_SCAN_CAP + 1]
+    return [_grouped(name, rows, capped=capped)]
+
+
+def _run(listing_ids, parts, db):
+    inner, params = _sql(listing_ids)
+    selects = [f"SELECT '{TOTAL}', '', n FROM listing_total"]  # noqa: S608
+    for sql, sql_params in parts:
+        selects.append(sql)
+        params = (*params, *sql_params)
+    statement = (
+        f"WITH listing_total AS (SELECT COUNT(*) AS n FROM ({inner}) AS listing_ids) "  # noqa: S608
+        + " UNION ALL ".join(selects)
+    )
+    with connections[db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _collect(rows):
+    counts = {}
+    for facet, value, count in rows:
+        counts.setdefault(facet, {})[value] = count
+    return counts
+
+
+def _with_groups(name, values):
+    """Add the force groups (all Armed Forces, all Rosgvardiya) as sums of their forces."""
+    if name == "force":
+        for group in ("army", "rosgvardia"):
+            values[group] = sum(n for force, n in values.items() if force.startswith(f"{group}_"))
+    return values
+
+
+def compute_counts(case_filter, global_counts=None):
+    """(the listing's count capped at COUNT_CAP + 1, {filter: {value: count} or None},
+    global counts) in one SQL statement. None: too many cases to count within budget."""
+    public = Case.objects.public()
+    active = active_filters(case_filter)
+    listing_ids = _apply(case_filter, public, active).order_by().values("pk")[: COUNT_CAP + 1]
+    parts = []
+    scanned = []
+    for name in FACETS:
+        others = [(other, value) for other, value in active if other != name]
+        if others:
+            parts += _facet_parts(name, _apply(case_filter, public, others), capped=True)
+            scanned.append(name)
+    if global_counts is None:
+        # Every filter's counts over all cases, whichever this page needs: they are kept
+        # for the pages that come after it.
+        for name in FACETS:
+            parts += _facet_parts(f"all_{name}", public, capped=False, column=FACETS[name])
+        parts.append(("SELECT %s, code, id FROM tracker_region", [REGION_CODES]))
+    found = _collect(_run(listing_ids, parts, public.db))
+    total = found.get(TOTAL, {}).get("", 0)
+    if global_counts is None:
+        global_counts = {name: found.get(f"all_{name}", {}) for name in FACETS}
+        global_counts[REGION_CODES] = found.get(REGION_CODES, {})
+    codes = {str(pk): code for code, pk in global_counts[REGION_CODES].items()}
+    if found.get("region"):
+        found["region"] = {codes.get(pk, pk): n for pk, n in found["region"].items()}
+    if "region" not in scanned:
+        by_id = global_counts["region"]
+        global_counts["region"] = {codes.get(pk, pk): n for pk, n in by_id.items()}
+    counts = {}
+    for name in FACETS:
+        if name not in scanned:
+            values = dict(global_counts.get(name, {}))
+        elif total > COUNT_CAP or _scanned_rows(name, found) > FACET_SCAN_CAP:
+            values = None
+        else:
+            values = dict(found.get(name, {}))
+        counts[name] = None if values is None else _with_groups(name, values)
+    return total, counts, global_counts
+
+
+def _scanned_rows(name, found):
+    if FACETS[name] is None:
+        return found.get(SCANNED, {}).get(name, 0)
+    return sum(found.get(name, {}).values())
+
+
+GLOBAL_KEY = "facets:all"
+
+
+def listing_counts(case_filter):
+    """The listing's capped count and the counts beside its filters, kept until the
+    public data changes."""
+
+    def compute():
+        known = cached_until_change(GLOBAL_KEY, lambda: None)
+        total, counts, global_counts = compute_counts(case_filter, known)
+        if known is None:
+            cached_until_change(GLOBAL_KEY, lambda: global_counts)
+        return total, counts
+
+    return cached_until_change(f"facets:{selection_key(case_filter)}", compute)
+
+
+def format_count(count):
+    return number_format(count, force_grouping=True)
+
+
+def label_options(form, counts):
+    """Write each count beside its value in the filter form's selects; a value that no
+    case has shows 0."""
+    for name in FACETS:
+        if counts.get(name) is None:
+            continue
+        choices = []
+        for value, label in form.fields[name].choices:
+            if value:
+                label = f"{label} — {format_count(counts[name].get(str(value), 0))}"
+            choices.append((value, label))
+        form.fields[name].widget.choices = choices
+
+
+def chips(case_filter, query):
+    """(text, URL without that filter) for each active filter: a chip removes one filter
+    and keeps the rest (back to the first page)."""
+    result = []
+    for name, value in active_filters(case_filter):
+        field = case_filter.form.fields[name]
+        remaining = QueryDict(mutable=True)
+        remaining.update(query)
+        for param in (name, *NOT_FILTERS[1:]):
+            remaining.pop(param, None)
+        result.append(
+            {
+                "name": name,
+                "text": _("%(filter)s: %(value)s")
+                % {"filter": field.label, "value": _value_text(field, value)},
+                "query": remaining.urlencode(),
+            }
+        )
+    return result
+
+
+def _value_text(field, value):
+    if isinstance(value, Region):
+        return value.name
+    if hasattr(value, "year"):
+        return date_format(value, "DATE_FORMAT")
+    choices = getattr(field, "choices", None)
+    for option, label in choices if choices is not None else ():
+        if str(option) == str(value):
+            return str(label)
+    return str(value)
+
+
+SUGGESTIONS = {
+    "q": gettext_lazy("check the spelling of the search, or use fewer or shorter words"),
+    "date_from": gettext_lazy("widen the dates: many cases became known months later"),
+    "date_to": gettext_lazy("widen the dates: many cases became known months later"),
+    "people": gettext_lazy("lower the minimum number of people"),
+    "outlet": gettext_lazy("search for a shorter part of the outlet's name"),
+}
+
+
+def empty_result_suggestions(active_chips):
+    """What a reader could change when nothing matches, beyond removing a filter."""
+    suggestions = []
+    for chip in active_chips:
+        suggestion = SUGGESTIONS.get(chip["name"])
+        if suggestion and str(suggestion) not in suggestions:
+            suggestions.append(str(suggestion))
+    return suggestions
