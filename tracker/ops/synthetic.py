@@ -207,6 +207,7 @@ class Generator:
             "confidence": r.choices(*CONFIDENCE)[0],
             "seed_id": None,
             "is_synthetic": True,
+            "version": 1,
             "created_at": published_at,
             "updated_at": published_at,
         }
