@@ -81,7 +81,7 @@ def send_report(page, server, step, *, unit, word, photo):
     return code
 
 
-def review_and_publish(page, server, step, *, unit, title):
+def review_and_publish(page, server, step, *, unit, title, word):
     page.goto(server.url + "/moderation/")
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=unit)
@@ -109,7 +109,13 @@ def review_and_publish(page, server, step, *, unit, title):
 
     page.get_by_role("link", name="Publish as a new case…").click()
     page.get_by_label("Title").fill(title)
-    expect(page.get_by_label("Summary")).to_contain_text("Купянск")
+    # The report is shown beside the form; the summary is the moderator's own words.
+    expect(page.locator(".report-text")).to_contain_text("Купянск")
+    expect(page.get_by_label("Summary")).to_have_value("")
+    page.get_by_label("Summary").fill(
+        f"Двенадцать военнослужащих по контракту из части {unit} не поехали в район "
+        f"Купянска; по словам источника, им грозили уголовным преследованием ({word})."
+    )
     step(page, "07-publish-form")
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Published as case #")).to_contain_text(title)
@@ -186,7 +192,7 @@ def test_a_report_in_russian_goes_from_the_form_to_the_public_listing_and_back(
     log_in(desk, server, moderator)
     expect(desk.get_by_role("heading", name="Review queue")).to_be_visible()
     step(desk, "04-logged-in")
-    review_and_publish(desk, server, step, unit=unit, title=title)
+    review_and_publish(desk, server, step, unit=unit, title=title, word=word)
 
     find_and_export(page, server, step, title=title, word=word)
     read_status(page, server, step, code)
