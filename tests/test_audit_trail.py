@@ -68,7 +68,7 @@ def test_the_review_screen_shows_who_did_what(moderator_client, new_submission):
     ).content.decode()
 
     assert "Audit trail" in content
-    assert "<td>moderator</td>" in content
+    assert '<td data-label="Who">moderator</td>' in content
     assert "claimed" in content
 
 
