@@ -85,4 +85,5 @@ def test_the_table_beside_the_map_gives_the_same_numbers(client, cases):
     ]
     svg = the_map(client.get(reverse("tracker:stats")))
     kb = next(link for link in svg.iter(f"{SVG_NS}a") if link.findtext(f"{SVG_NS}text") == "KB")
-    assert kb.get("aria-label").startswith("Кабардино-Балкарская Республика: 2")
+    # The accessible name begins with the visible label (WCAG 2.5.3).
+    assert kb.get("aria-label").startswith("KB — Кабардино-Балкарская Республика: 2")

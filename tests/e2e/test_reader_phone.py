@@ -72,7 +72,7 @@ def test_the_tile_map_links_every_region_to_its_cases(phone, server, screenshot)
     height = page.locator(".tile-map-svg text").first.bounding_box()["height"]
     assert height >= 11, height
     darkest = page.locator(".tile-map-svg a.tile-5").first
-    name, cases = darkest.get_attribute("aria-label").rsplit(": ", 1)
+    name, cases = darkest.get_attribute("aria-label").split(" — ", 1)[1].rsplit(": ", 1)
     number = re.match(r"\d+", cases.replace("\u00a0", ""))[0]
     # The same number is in the table beside the map.
     table = page.locator(".map-data")
