@@ -161,15 +161,18 @@ def test_an_approval_first_makes_an_edit_at_the_same_moment_fail_cleanly(
     seen = services.draft_version(case)
     hold = HoldFirst(monkeypatch, AuditEvent.Action.APPROVE)
 
+    # The edit was made from the draft the approver read; the approval changes the case
+    # first, so the edit is one version behind and must be refused, not saved over it.
     approved, edited = race(
         hold,
         lambda: services.approve_publication(report, moderator=other_moderator, seen_version=seen),
-        lambda: services.edit_case(case, moderator=moderator, changes={"title": "Edited title"}),
+        lambda: services.edit_case(
+            case, moderator=moderator, changes={"title": "Edited title"}, seen_version=seen
+        ),
     )
 
     assert "result" in approved, approved
-    assert isinstance(edited.get("error"), services.ModerationError), edited
-    assert "readers see this note" in str(edited["error"])
+    assert isinstance(edited.get("error"), services.StaleEdit), edited
     case.refresh_from_db()
     assert (case.status, case.title) == (Case.Status.PUBLISHED, "Draft title")
     assert not AuditEvent.objects.filter(action="edit_case").exists()
