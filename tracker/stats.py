@@ -146,8 +146,12 @@ def case_statistics(case_filter):
     numbers = cache.get_or_set(
         _cache_key(case_filter), lambda: compute_numbers(cases), STATS_CACHE_SECONDS
     )
-    figures = numbers["figures"]
-    months = numbers["months"]
+    charts = [*_month_charts(numbers), *_category_charts(numbers)]
+    return numbers["figures"], charts, numbers["regions"]
+
+
+def _month_axis(months):
+    """Which months get a label on the time axis, so the labels fit a phone."""
 
     def axis_label(index):
         # Few months: every month while they fit a phone, else every third. Many months:
@@ -161,31 +165,31 @@ def case_statistics(case_filter):
             return str(month.year)
         return None
 
-    def month_name(month):
-        return dateformat.format(month, "M Y")
+    return axis_label
 
-    cases_heading = _("Cases")
-    month_rows = [(month_name(month), count) for month, count, _people in months]
-    people_rows = [(month_name(month), people) for month, _count, people in months]
+
+def _month_charts(numbers):
+    months, figures = numbers["months"], numbers["figures"]
+    axis_label = _month_axis(months)
     undated = (
         _("%(count)s cases with an unknown date are not shown.") % {"count": figures["undated"]}
         if figures["undated"]
         else ""
     )
-    charts = [
+    return [
         column_chart(
             "cases-by-month",
             _("Cases by month of the refusal"),
-            month_rows,
+            [(dateformat.format(month, "M Y"), count) for month, count, _people in months],
             label_heading=_("Month"),
-            value_heading=cases_heading,
+            value_heading=_("Cases"),
             axis_label=axis_label,
             note=undated,
         ),
         column_chart(
             "people-by-month",
             _("People involved by month of the refusal"),
-            people_rows,
+            [(dateformat.format(month, "M Y"), people) for month, _count, people in months],
             label_heading=_("Month"),
             value_heading=_("People"),
             axis_label=axis_label,
@@ -194,6 +198,12 @@ def case_statistics(case_filter):
                 "numbers are added as given."
             ),
         ),
+    ]
+
+
+def _category_charts(numbers):
+    counts, cases_heading = numbers["counts"], _("Cases")
+    return [
         bar_chart(
             "cases-by-region",
             _("Home regions with the most cases (top %(count)s)") % {"count": TOP_REGIONS},
@@ -204,14 +214,14 @@ def case_statistics(case_filter):
         bar_chart(
             "cases-by-force",
             _("Cases by force"),
-            _choice_rows(numbers["counts"]["force"], Case.Force.choices),
+            _choice_rows(counts["force"], Case.Force.choices),
             label_heading=_("Force"),
             value_heading=cases_heading,
         ),
         bar_chart(
             "cases-by-kind",
             _("Cases by kind of refusal"),
-            _choice_rows(numbers["counts"]["refusal_kind"], Case.RefusalKind.choices),
+            _choice_rows(counts["refusal_kind"], Case.RefusalKind.choices),
             label_heading=_("Kind of refusal"),
             value_heading=cases_heading,
         ),
@@ -226,12 +236,11 @@ def case_statistics(case_filter):
         bar_chart(
             "cases-by-confidence",
             _("Cases by confidence"),
-            _choice_rows(numbers["counts"]["confidence"], Case.Confidence.choices),
+            _choice_rows(counts["confidence"], Case.Confidence.choices),
             label_heading=_("Confidence"),
             value_heading=cases_heading,
         ),
     ]
-    return figures, charts, numbers["regions"]
 
 
 def _filter_params(request):
