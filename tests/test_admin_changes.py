@@ -148,10 +148,9 @@ def test_the_admin_cannot_delete_a_published_case(admin_client, published_case):
     assert Case.objects.filter(pk=published_case.pk).exists()
 
 
-def test_the_admin_approve_action_publishes_through_the_four_eyes_service(
-    admin_client, moderator, region, settings
-):
-    settings.MODERATION_FOUR_EYES = True
+def draft_awaiting_approval(region, *, requested_by):
+    """A report with a verified source, published under the four-eyes rule by
+    `requested_by`: (the submission, its draft case)."""
     submission = make_submission(
         home_region=region,
         sources=[{"url": "https://example.org/a", "outlet": "A", "verified": True}],
@@ -162,7 +161,14 @@ def test_the_admin_approve_action_publishes_through_the_four_eyes_service(
         "refusal_kind": Case.RefusalKind.REFUSED_DEPLOY,
         "confidence": Case.Confidence.REPORTED,
     }
-    draft = services.publish(submission, moderator=moderator, case_data=case_data)
+    return submission, services.publish(submission, moderator=requested_by, case_data=case_data)
+
+
+def test_the_admin_approve_action_publishes_through_the_four_eyes_service(
+    admin_client, moderator, region, settings
+):
+    settings.MODERATION_FOUR_EYES = True
+    submission, draft = draft_awaiting_approval(region, requested_by=moderator)
     approval = PublicationApproval.objects.get()
 
     response = admin_client.post(
@@ -184,17 +190,7 @@ def test_the_moderator_who_asked_cannot_approve_their_own_publication_in_the_adm
     admin_client, administrator, region, settings
 ):
     settings.MODERATION_FOUR_EYES = True
-    submission = make_submission(
-        home_region=region,
-        sources=[{"url": "https://example.org/a", "outlet": "A", "verified": True}],
-    )
-    case_data = {
-        "title": "Own draft",
-        "summary": "In our words.",
-        "refusal_kind": Case.RefusalKind.REFUSED_DEPLOY,
-        "confidence": Case.Confidence.REPORTED,
-    }
-    draft = services.publish(submission, moderator=administrator, case_data=case_data)
+    _submission, draft = draft_awaiting_approval(region, requested_by=administrator)
 
     admin_client.post(
         reverse("admin:moderation_publicationapproval_changelist"),
