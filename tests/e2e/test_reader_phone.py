@@ -106,6 +106,21 @@ CLIPPED_TEXTS = """() => {
     return clipped;
 }"""
 
+# Each tile's label inside its own square, so no code runs into its neighbour's.
+CLIPPED_TILE_LABELS = """() => {
+    const clipped = [];
+    for (const tile of document.querySelectorAll('svg.tile-map-svg a.tile')) {
+        const square = tile.querySelector('rect').getBoundingClientRect();
+        const label = tile.querySelector('text');
+        const r = label.getBoundingClientRect();
+        if (r.left < square.left - 0.5 || r.right > square.right + 0.5
+            || r.top < square.top - 0.5 || r.bottom > square.bottom + 0.5) {
+            clipped.push(label.textContent.trim());
+        }
+    }
+    return clipped;
+}"""
+
 
 @pytest.mark.parametrize("locale", ["ru-RU", "uk-UA", "en-GB"])
 def test_no_chart_label_runs_off_its_chart_at_360_px(make_page, server, screenshot, locale):
@@ -116,6 +131,14 @@ def test_no_chart_label_runs_off_its_chart_at_360_px(make_page, server, screensh
     screenshot(page, "charts")
     assert page.evaluate(CLIPPED_TEXTS) == []
     assert no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("locale", ["ru-RU", "uk-UA", "en-GB"])
+def test_every_tile_label_fits_its_square_at_360_px(make_page, server, locale):
+    page = make_page(locale=locale, viewport=PHONE)
+    page.goto(server.url + "/stats/")
+    expect(page.locator(".tile-map-svg a.tile")).to_have_count(89)
+    assert page.evaluate(CLIPPED_TILE_LABELS) == []
 
 
 def test_each_chart_downloads_as_an_svg_with_a_credit_line(phone, server):
