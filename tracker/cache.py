@@ -71,13 +71,14 @@ def page_is_cacheable(request):
     )
 
 
-def cached_content(request, name, render):
+def cached_content(request, name, render, variant=""):
     """`render()`'s HTML for this page, from the cache when an anonymous reader asked for
-    the same URL in the same language since the last change."""
+    the same URL in the same language since the last change (and, when given, with the
+    same `variant` of what else it shows)."""
     if not page_is_cacheable(request):
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"tracker:public:{name}:{current_version()}:{get_language()}:{path}"
+    key = f"tracker:public:{name}:{current_version()}:{variant}:{get_language()}:{path}"
     # The last rendering whatever the version: served while the database is unavailable.
     stale_key = f"tracker:public:stale:{name}:{get_language()}:{path}"
     content = cache.get(key)

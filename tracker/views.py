@@ -6,7 +6,13 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from .cache import cached_content, cached_figures
-from .facets import chips, empty_result_suggestions, label_options, listing_counts
+from .facets import (
+    chips,
+    counts_stamp,
+    empty_result_suggestions,
+    label_options,
+    listing_counts,
+)
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .models import Case
 from .pagination import COUNT_CAP, page_number, paginate
@@ -64,7 +70,11 @@ RANKED_MATCHES_MAX = COUNT_CAP
 
 @require_safe
 def case_list(request):
-    content = cached_content(request, "case_list", lambda: _case_list_content(request))
+    # The counts beside the filters over every case arrive from a task after a change
+    # (tracker/facets.py): a page drawn with the previous ones is not served after them.
+    content = cached_content(
+        request, "case_list", lambda: _case_list_content(request), variant=counts_stamp()
+    )
     context = {"content": content, "query_string": _filter_query(request)}
     return render(request, "tracker/case_list.html", context)
 
