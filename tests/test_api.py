@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from tests.conftest import make_case
 from tests.helpers import listed_titles
+from tracker import pagination as tracker_pagination
+from tracker.api import pagination as api_pagination
 from tracker.api.throttling import AnonymousRateThrottle
 from tracker.models import Case, CaseCorrection, CaseEvent, CaseOutcome
 
@@ -146,11 +148,33 @@ def test_the_api_pages_with_the_listings_parameters(client, region):
         make_case(title=f"Case {number}", home_region=region)
     first = client.get(API_LIST, {"per_page": 5}).json()
     assert first["count"] == 7
+    assert first["count_more_than"] is None
     assert len(first["results"]) == 5
-    assert first["next"] == "http://testserver/api/cases/?page=2&per_page=5"
+    assert first["previous"] is None
+    # The next link carries the listing's cursor: the same cost on every page.
+    assert "after=" in first["next"] and "per_page=5" in first["next"]
     second = client.get(first["next"]).json()
-    assert len(second["results"]) == 2
+    assert [case["title"] for case in second["results"]] == ["Case 1", "Case 0"]
     assert second["next"] is None
+    back = client.get(second["previous"]).json()
+    assert back["results"] == first["results"]
+    # A page by its position, as in the listing's shared URLs.
+    assert client.get(API_LIST, {"per_page": 5, "page": 2}).json()["results"] == (second["results"])
+
+
+def test_past_the_cap_the_api_says_more_than_instead_of_counting(client, region, monkeypatch):
+    monkeypatch.setattr(tracker_pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(api_pagination, "COUNT_CAP", 3)
+    for number in range(5):
+        make_case(title=f"Case {number}", home_region=region)
+    page = client.get(API_LIST, {"per_page": 2, "region": "RU-KB"}).json()
+    assert page["count"] is None
+    assert page["count_more_than"] == 3
+    titles = [case["title"] for case in page["results"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        titles += [case["title"] for case in page["results"]]
+    assert titles == [f"Case {number}" for number in (4, 3, 2, 1, 0)]
 
 
 def test_a_page_too_far_is_not_found(client, cases):

@@ -39,7 +39,7 @@ def test_the_schema_is_generated_without_warnings(tmp_path):
 
 def test_the_schema_documents_every_listing_filter_and_the_paging(schema):
     parameters = {p["name"] for p in schema["paths"]["/api/cases/"]["get"]["parameters"]}
-    assert parameters == set(CaseFilter.base_filters) | {"page", "per_page"}
+    assert parameters == set(CaseFilter.base_filters) | {"page", "per_page", "after", "before"}
 
 
 def test_the_schema_offers_only_reading(schema):
