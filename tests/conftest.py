@@ -160,6 +160,26 @@ def moderator_client(client, moderator):
 # --- Submissions (public intake) -----------------------------------------------------------
 
 
+@pytest.fixture
+def large_record(settings, monkeypatch):
+    """A record too large to compute aggregates over every case in a reader's request,
+    and a task worker that has not got round to anything yet (a task backend that keeps
+    what is enqueued). `run_queued_tasks(large_record)` is the worker's turn."""
+    from django_tasks import default_task_backend
+
+    from tracker import cache as public_cache
+
+    monkeypatch.setattr(public_cache, "INLINE_MAX_CASES", 0)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend
+
+
+def run_queued_tasks(backend):
+    for result in list(backend.results):
+        result.task.call(*result.args, **result.kwargs)
+    backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _private_media_and_empty_cache(settings, tmp_path):
     """Uploaded files go to a per-test folder; rate-limit counters start at zero."""

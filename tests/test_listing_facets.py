@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import make_case
+from tests.conftest import make_case, run_queued_tasks
 from tests.helpers import listed_titles
+from tracker import cache as public_cache
 from tracker import facets
 from tracker.models import Case
 
@@ -146,25 +147,8 @@ def test_counts_over_every_case_are_complete_whichever_page_computed_them(client
     assert option(response, "outcome", "dismissed").endswith(" — 3")
 
 
-@pytest.fixture
-def queued_tasks(settings, monkeypatch):
-    """A record too large to count in a reader's request, and a task backend that keeps
-    what is enqueued and runs nothing, as a busy worker."""
-    from django_tasks import default_task_backend
-
-    monkeypatch.setattr(facets, "INLINE_MAX_CASES", 0)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend
-
-
-def run_queued(backend):
-    for result in list(backend.results):
-        result.task.call(*result.args, **result.kwargs)
-    backend.clear()
-
-
 def test_after_a_change_readers_keep_the_last_counts_while_a_task_counts_again(
-    client, three_cases, other_region, queued_tasks
+    client, three_cases, other_region, large_record
 ):
     assert option(client.get(LIST_URL), "region", "RU-PSK").endswith(" — 1")
     make_case(title="Pskov again", home_region=other_region)
@@ -177,26 +161,28 @@ def test_after_a_change_readers_keep_the_last_counts_while_a_task_counts_again(
         assert option(response, "region", "RU-PSK").endswith(" — 1")
         # The listing itself is exact at once.
         assert "Pskov again" in listed_titles(response)
-    assert [result.task.name for result in queued_tasks.results] == ["refresh_global_counts"]
+    assert [(result.task.name, result.args) for result in large_record.results] == [
+        ("refresh_aggregate", [facets.GLOBAL_COUNTS])
+    ]
 
-    run_queued(queued_tasks)
+    run_queued_tasks(large_record)
     assert option(client.get(LIST_URL), "region", "RU-PSK").endswith(" — 2")
 
 
 def test_a_reader_counts_by_itself_when_no_worker_delivered_in_time(
-    client, three_cases, other_region, queued_tasks, monkeypatch
+    client, three_cases, other_region, large_record, monkeypatch
 ):
     client.get(LIST_URL)
     make_case(title="Pskov again", home_region=other_region)
-    monkeypatch.setattr(facets, "REFRESH_GRACE_SECONDS", 0)
+    monkeypatch.setattr(public_cache, "REFRESH_GRACE_SECONDS", -1)
     assert option(client.get(LIST_URL), "region", "RU-PSK").endswith(" — 2")
 
 
 def test_a_small_record_counts_again_in_the_first_request_after_a_change(
-    client, three_cases, other_region, queued_tasks, monkeypatch
+    client, three_cases, other_region, large_record, monkeypatch
 ):
     client.get(LIST_URL)
     make_case(title="Pskov again", home_region=other_region)
-    monkeypatch.setattr(facets, "INLINE_MAX_CASES", 4)
+    monkeypatch.setattr(public_cache, "INLINE_MAX_CASES", 4)
     assert option(client.get(LIST_URL), "region", "RU-PSK").endswith(" — 2")
-    assert queued_tasks.results == []
+    assert large_record.results == []

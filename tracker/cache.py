@@ -18,14 +18,17 @@ SQL such as `generate_cases`) must call `bump_version()` themselves.
 
 import contextlib
 import hashlib
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_tasks import task
 
 from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
 from .security import DATABASE_DOWN
@@ -33,9 +36,9 @@ from .security import DATABASE_DOWN
 VERSION_KEY = "tracker:public:version"
 # The version key outlives any page: a missing version only costs one re-render.
 VERSION_TIMEOUT = 60 * 60 * 24
-# Headline figures are exact aggregates over every published case (a full scan at a
-# million rows); they change only with the version, so they are kept longer.
-FIGURES_TIMEOUT = 60 * 60
+# What `cached_until_change` keeps (e.g. the counts beside the filters for one selection)
+# changes only with the version, so it is kept longer than a page.
+UNTIL_CHANGE_TIMEOUT = 60 * 60
 # A page's last rendering is kept this long to be served while the database is down or
 # overloaded (a restart, a failover, statement timeouts): an old listing beats a 503.
 STALE_TIMEOUT = 6 * 60 * 60
@@ -96,19 +99,72 @@ def cached_content(request, name, render, variant=""):
     return mark_safe(content)  # noqa: S308
 
 
-def cached_figures(compute):
-    """The home page's headline figures, recomputed after any change."""
-    return cached_until_change("figures", compute)
-
-
 def cached_until_change(name, compute):
     """`compute()`, kept until the next change to what the public sees (or an hour)."""
     key = f"tracker:public:{name}:{current_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, FIGURES_TIMEOUT)
+        cache.set(key, value, UNTIL_CHANGE_TIMEOUT)
     return value
+
+
+# Aggregates over every published case (the counts beside the filters, the statistics of
+# the whole record, the home page's figures) cost seconds at a million cases. A reader
+# never waits for them on a large record: after a change, readers keep the last value
+# while the task `refresh_aggregate` computes the new one in the task worker (once per
+# change, whichever reader notices first); the cache is shared, so every worker sees it.
+LATEST_KEY = "tracker:public:latest:{path}"
+STAMP_KEY = "tracker:public:latest-stamp:{path}"
+REFRESH_KEY = "tracker:public:refresh:{path}:{version}"
+# Up to this many published cases an aggregate costs a reader a few milliseconds: it is
+# computed again in the first request after a change, exact at once without a worker.
+INLINE_MAX_CASES = 20_000
+# A refresh asked for and not delivered within this time (no task worker running, as
+# under `runserver` alone): the next reader computes the value itself.
+REFRESH_GRACE_SECONDS = 5 * 60
+
+
+def aggregate(path):
+    """The value of the aggregate computed by the function at dotted `path` (no
+    arguments; it returns the value and the number of published cases it covers), as
+    fresh as the rules above allow."""
+    stored = cache.get(LATEST_KEY.format(path=path))
+    version = current_version()
+    if stored is not None:
+        computed_for, computed_at, cases, value = stored
+        if computed_for == version:
+            return value
+        if cases > INLINE_MAX_CASES:
+            if cache.add(REFRESH_KEY.format(path=path, version=version), 1, REFRESH_GRACE_SECONDS):
+                refresh_aggregate.enqueue(path)
+                # A backend that ran the task at once (tests, development) has the value.
+                stored = cache.get(LATEST_KEY.format(path=path), stored)
+                if stored[0] == version:
+                    return stored[3]
+            if time.time() - computed_at <= REFRESH_GRACE_SECONDS:
+                return value
+    return _compute_aggregate(path, version)
+
+
+def _compute_aggregate(path, version):
+    value, cases = import_string(path)()
+    cache.set(LATEST_KEY.format(path=path), (version, time.time(), cases, value), None)
+    return value
+
+
+def aggregate_stamp(path):
+    """Changes whenever a task has replaced the aggregate: part of a cached page's key, so
+    a page drawn with the previous value is not served after it."""
+    return cache.get(STAMP_KEY.format(path=path), "")
+
+
+@task()
+def refresh_aggregate(path):
+    version = current_version()
+    _compute_aggregate(path, version)
+    cache.set(STAMP_KEY.format(path=path), f"{version}:{time.time()}", None)
+    return version
 
 
 def _changed(sender, **kwargs):

@@ -17,18 +17,15 @@ The counts for a selection are kept until the public data changes.
 """
 
 import hashlib
-import time
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import F
 from django.http import QueryDict
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tasks import task
 
-from .cache import cached_until_change, current_version
+from .cache import aggregate, aggregate_stamp, cached_until_change
 from .models import Case, CaseOutcome, Region
 from .pagination import COUNT_CAP
 
@@ -154,11 +151,10 @@ def _with_groups(name, values):
     return values
 
 
-def compute_counts(case_filter, global_counts=None):
+def compute_counts(case_filter, global_counts):
     """(the listing's count capped at COUNT_CAP + 1, {filter: {value: count} or None} for
-    the filters counted under the others, global counts) in one SQL statement. None: too
-    many cases to count within budget. Without `global_counts`, the same statement also
-    counts every filter over all cases."""
+    the filters counted under the others) in one SQL statement. None: too many cases to
+    count within budget. `global_counts` (see `global_counts()`) names the regions."""
     public = Case.objects.public()
     active = active_filters(case_filter)
     listing_ids = _apply(case_filter, public, active).order_by().values("pk")[: COUNT_CAP + 1]
@@ -169,12 +165,8 @@ def compute_counts(case_filter, global_counts=None):
         if others:
             parts += _facet_parts(name, _apply(case_filter, public, others), capped=True)
             scanned.append(name)
-    if global_counts is None:
-        parts += _global_parts()
     found = _collect(_run(listing_ids, parts, public.db))
     total = found.get(TOTAL, {}).get("", 0)
-    if global_counts is None:
-        global_counts = _global_counts(found)
     codes = {str(pk): code for code, pk in global_counts[REGION_CODES].items()}
     if found.get("region"):
         found["region"] = {codes.get(pk, pk): n for pk, n in found["region"].items()}
@@ -184,20 +176,23 @@ def compute_counts(case_filter, global_counts=None):
             counts[name] = None
         else:
             counts[name] = _with_groups(name, dict(found.get(name, {})))
-    return total, counts, global_counts
+    return total, counts
 
 
-def _global_parts():
-    """Every filter's counts over all published cases, and the regions' codes."""
+def global_counts():
+    """Every filter's counts over all published cases, and the regions' codes: one
+    statement of six GROUP BYs (2.75 s at a million cases), so it is an aggregate kept
+    off the readers' requests (`tracker.cache.aggregate`). Returns (counts, cases)."""
     public = Case.objects.public()
     parts = []
     for name in FACETS:
         parts += _facet_parts(f"all_{name}", public, capped=False, column=FACETS[name])
     parts.append(("SELECT %s, code, id FROM tracker_region", [REGION_CODES]))
-    return parts
-
-
-def _global_counts(found):
+    statement = " UNION ALL ".join(sql for sql, _ in parts)
+    params = tuple(param for _, sql_params in parts for param in sql_params)
+    with connections[public.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        found = _collect(cursor.fetchall())
     codes = found.get(REGION_CODES, {})
     by_code = {str(pk): code for code, pk in codes.items()}
     counts = {name: dict(found.get(f"all_{name}", {})) for name in FACETS}
@@ -205,7 +200,10 @@ def _global_counts(found):
     for name in FACETS:
         counts[name] = _with_groups(name, counts[name])
     counts[REGION_CODES] = codes
-    return counts
+    return counts, sum(counts["confidence"].values())
+
+
+GLOBAL_COUNTS = "tracker.facets.global_counts"
 
 
 def _scanned_rows(name, found):
@@ -214,91 +212,20 @@ def _scanned_rows(name, found):
     return sum(found.get(name, {}).values())
 
 
-# The counts over every published case, whatever the version they were computed for:
-# (version, computed at, counts). A change does not throw them away: readers keep seeing
-# them while a task computes the new ones (at a million cases the GROUP BYs take seconds,
-# which no reader should wait for). Kept until replaced.
-LATEST_KEY = "tracker:public:facets:all"
-STAMP_KEY = "tracker:public:facets:all:stamp"
-REFRESH_KEY = "tracker:public:facets:refresh:{version}"
-# A refresh asked for and not delivered within this time (no task worker running, as
-# under `runserver` alone): the next reader computes the counts itself.
-REFRESH_GRACE_SECONDS = 5 * 60
-# Up to this many published cases the counts cost a reader a few milliseconds: they are
-# counted again in the first request after a change, exact at once without a worker.
-INLINE_MAX_CASES = 20_000
-
-
-def _latest_global_counts():
-    """The counts over every case to show now, or None when they must be computed in this
-    request (none yet, or a refresh long overdue). Asks for a refresh when they are older
-    than the public data."""
-    latest = cache.get(LATEST_KEY)
-    if latest is None:
-        return None
-    computed_for, computed_at, counts = latest
-    version = current_version()
-    if computed_for == version:
-        return counts
-    if sum(counts["confidence"].values()) <= INLINE_MAX_CASES:
-        return None
-    if cache.add(REFRESH_KEY.format(version=version), time.time(), REFRESH_GRACE_SECONDS * 2):
-        refresh_global_counts.enqueue()
-        # A backend that ran the task at once (tests, development) has the new counts.
-        latest = cache.get(LATEST_KEY, latest)
-        computed_for, computed_at, counts = latest
-    if computed_for != version and time.time() - computed_at > REFRESH_GRACE_SECONDS:
-        return None
-    return counts
-
-
-def _store_global_counts(version, counts):
-    cache.set(LATEST_KEY, (version, time.time(), counts), None)
-
-
 def counts_stamp():
-    """Changes whenever a task has replaced the counts over every case: part of the cached
-    listing's key, so a page drawn with the previous counts is not served after them."""
-    return cache.get(STAMP_KEY, "")
-
-
-@task()
-def refresh_global_counts():
-    """Count every filter's values over all published cases, off the request, and keep
-    the result for every worker (the cache is shared)."""
-    version = current_version()
-    _store_global_counts(version, _global_counts(_collect(_run_parts(_global_parts()))))
-    cache.set(STAMP_KEY, f"{version}:{time.time()}", None)
-    return version
-
-
-def _run_parts(parts):
-    statement = " UNION ALL ".join(sql for sql, _ in parts)
-    params = tuple(param for _, sql_params in parts for param in sql_params)
-    with connections[Case.objects.public().db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+    return aggregate_stamp(GLOBAL_COUNTS)
 
 
 def listing_counts(case_filter):
     """The listing's capped count and the counts beside its filters. The counts under the
     other filters are kept until the public data changes; the counts over every case are
-    the latest computed (see LATEST_KEY)."""
-    known = _latest_global_counts()
-
-    def compute():
-        total, counts, global_counts = compute_counts(case_filter, known)
-        if known is None:
-            _store_global_counts(current_version(), global_counts)
-        return total, counts, global_counts
-
-    total, counts, computed_globals = cached_until_change(
-        f"facets:{selection_key(case_filter)}", compute
+    an aggregate refreshed off the request after a change."""
+    everything = aggregate(GLOBAL_COUNTS)
+    total, counts = cached_until_change(
+        f"facets:{selection_key(case_filter)}", lambda: compute_counts(case_filter, everything)
     )
-    global_counts = known or computed_globals
     return total, {
-        name: counts[name] if name in counts else dict(global_counts.get(name, {}))
-        for name in FACETS
+        name: counts[name] if name in counts else dict(everything.get(name, {})) for name in FACETS
     }
 
 

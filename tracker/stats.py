@@ -17,6 +17,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .cache import aggregate
 from .charts import bar_chart, column_chart
 from .facets import chips
 from .filters import CaseFilter
@@ -122,6 +123,18 @@ def _cache_key(case_filter):
     return f"stats:v2:{digest}"
 
 
+EVERY_CASE_KEY = _cache_key(CaseFilter(None, queryset=Case.objects.none()))
+
+
+def numbers_of_every_case():
+    """The statistics of every published case, and how many there are."""
+    numbers = compute_numbers(Case.objects.public())
+    return numbers, numbers["figures"]["cases"]
+
+
+EVERY_CASE = "tracker.stats.numbers_of_every_case"
+
+
 def _choice_rows(counts, choices):
     """(label, count) for every choice that occurs, largest first, then in choice order."""
     rows = [(label, counts[value]) for value, label in choices if counts.get(value)]
@@ -141,11 +154,15 @@ def case_statistics(case_filter):
     The numbers are cached for a few minutes per selection: on a large record they cost
     full scans, and statistics a few minutes old are still true enough.
     """
-    # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
-    cases = case_filter.qs.order_by()
-    numbers = cache.get_or_set(
-        _cache_key(case_filter), lambda: compute_numbers(cases), STATS_CACHE_SECONDS
-    )
+    key = _cache_key(case_filter)
+    if key == EVERY_CASE_KEY:
+        # The whole record's statistics (seconds at a million cases) are an aggregate
+        # kept off the readers' requests and fresh after every change.
+        numbers = aggregate(EVERY_CASE)
+    else:
+        # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
+        cases = case_filter.qs.order_by()
+        numbers = cache.get_or_set(key, lambda: compute_numbers(cases), STATS_CACHE_SECONDS)
     charts = [*_month_charts(numbers), *_category_charts(numbers)]
     return numbers["figures"], charts, numbers["regions"]
 

@@ -1,0 +1,68 @@
+"""Aggregates over every published case (the whole record's statistics, the home page's
+figures, the counts beside the filters: tests/test_listing_facets.py) are never computed
+in a reader's request on a large record: readers keep the last value while a task
+computes the new one after a change (tracker.cache.aggregate)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import make_case, run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+STATS = reverse("tracker:stats")
+HOME = reverse("tracker:home")
+
+
+def figure(response, label):
+    return response.context["figures"][label]
+
+
+def test_the_whole_records_statistics_come_from_a_task_after_a_change(client, region, large_record):
+    make_case(title="First", home_region=region)
+    assert figure(client.get(STATS), "cases") == 1
+    make_case(title="Second", home_region=region)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(STATS)
+    # The reader sees the last statistics at once, without counting cases itself ...
+    assert figure(response, "cases") == 1
+    assert not [query for query in queries.captured_queries if "tracker_case" in query["sql"]]
+    assert [result.args for result in large_record.results] == [
+        ["tracker.stats.numbers_of_every_case"]
+    ]
+    # ... and the new ones once the worker has computed them.
+    run_queued_tasks(large_record)
+    assert figure(client.get(STATS), "cases") == 2
+
+
+def test_statistics_of_a_filter_are_exact_at_once(client, region, other_region, large_record):
+    make_case(title="First", home_region=region)
+    client.get(STATS)
+    make_case(title="Second", home_region=region)
+    assert figure(client.get(STATS, {"region": "RU-KB"}), "cases") == 2
+
+
+def test_the_home_page_draws_its_figures_again_once_the_task_has_new_ones(
+    client, region, large_record
+):
+    make_case(title="First", home_region=region)
+    assert figure(client.get(HOME), "cases") == 1
+    make_case(title="Second", home_region=region)
+    response = client.get(HOME)
+    assert figure(response, "cases") == 1
+    # The latest cases are not an aggregate: the new one is listed at once.
+    assert "Second" in response.content.decode()
+    run_queued_tasks(large_record)
+    # The cached home page drawn with the old figures is not served after the new ones.
+    assert figure(client.get(HOME), "cases") == 2
+
+
+def test_on_a_small_record_the_first_reader_after_a_change_computes_them(client, region):
+    make_case(title="First", home_region=region)
+    assert figure(client.get(STATS), "cases") == 1
+    assert figure(client.get(HOME), "cases") == 1
+    make_case(title="Second", home_region=region)
+    assert figure(client.get(STATS), "cases") == 2
+    assert figure(client.get(HOME), "cases") == 2
