@@ -35,7 +35,9 @@ def test_the_listing_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, region, count, per_page, params
 ):
     make_cases(count, region)
-    with django_assert_max_num_queries(6):
+    # The first request after a change on a small record also counts every filter's
+    # values over all cases (tracker.cache.aggregate): one query more, once.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("tracker:case_list"), {"per_page": per_page, **params})
     assert response.status_code == 200
     if "page" not in params and "after" not in params:
