@@ -260,3 +260,18 @@ def test_a_different_selection_is_not_served_from_the_cache(client, region, othe
     assert stats_page(client, region="RU-KB").context["figures"]["cases"] == 1
     assert stats_page(client).context["figures"]["cases"] == 2
     assert stats_page(client, region="RU-PSK").context["figures"]["cases"] == 1
+
+
+def test_an_anonymous_reader_gets_the_drawn_charts_from_the_cache_without_queries(
+    client, many_cases, django_assert_num_queries
+):
+    first = client.get(reverse("tracker:stats"), {"force": "army"})
+    with django_assert_num_queries(0):
+        second = client.get(reverse("tracker:stats"), {"force": "army"})
+
+    def drawn(response):
+        page = response.content.decode()
+        return page[page.index("<h1>") : page.index("</main>")]
+
+    assert drawn(second) == drawn(first)
+    assert drawn(second).count("<svg") > 5

@@ -12,12 +12,13 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .cache import aggregate
+from .cache import aggregate, aggregate_stamp, cached_content
 from .charts import bar_chart, column_chart
 from .facets import chips
 from .filters import CaseFilter
@@ -267,21 +268,28 @@ def _filter_params(request):
 
 @require_safe
 def stats(request):
+    # Drawing the charts costs tens of milliseconds: the page's content is cached for
+    # anonymous readers like the listing's, and drawn again once a task has new
+    # statistics of the whole record.
+    content = cached_content(
+        request, "stats", lambda: _stats_content(request), variant=aggregate_stamp(EVERY_CASE)
+    )
+    return render(request, "tracker/stats.html", {"content": content})
+
+
+def _stats_content(request):
     # Like the listing: a filter value that cannot be understood is shown with its error
     # and ignored, and the other filters still apply.
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
     figures, charts, regions = case_statistics(case_filter)
-    return render(
-        request,
-        "tracker/stats.html",
-        {
-            "filter": case_filter,
-            "figures": figures,
-            "charts": charts,
-            "map": tile_map(regions, _filter_params(request)),
-            "query_string": request.GET.urlencode(),
-        },
-    )
+    context = {
+        "filter": case_filter,
+        "figures": figures,
+        "charts": charts,
+        "map": tile_map(regions, _filter_params(request)),
+        "query_string": request.GET.urlencode(),
+    }
+    return render_to_string("tracker/_stats_content.html", context, request)
 
 
 SVG_WIDTH = 760  # px: a standalone chart, as wide as a slide or a printed page allows
