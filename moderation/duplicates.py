@@ -196,20 +196,30 @@ def _needed_hits(report):
     return min(2, len(report.distinctive)) or 1_000  # no distinctive word: no text channel
 
 
-def _full_text_pairs(report):
-    """On PostgreSQL: cases whose search vector (GIN-indexed) holds two of the report's
-    distinctive words, as stems of the `russian` configuration."""
+def _full_text(*parts):
+    """On PostgreSQL: cases whose search vector (title, unit, place, summary; GIN-indexed,
+    tracker migration 0003) matches any of `parts`, raw tsquery terms made only of letters
+    and digits (WORD), stemmed by the `russian` configuration."""
     from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 
     from tracker.search import SearchVectorColumn
 
-    found = report.distinctive
-    if len(found) < 2:
-        pairs = found
-    else:
-        pairs = [f"({a} & {b})" for i, a in enumerate(found) for b in found[i + 1 :]]
-    query = SearchQuery(" | ".join(pairs), search_type="raw", config="russian")
+    query = SearchQuery(" | ".join(parts), search_type="raw", config="russian")
     return SearchVectorExact(SearchVectorColumn(), query)
+
+
+def _full_text_terms(report):
+    """The report's unit numbers, its unit's words together, and any two of its
+    distinctive words: the ways a case can share its unit or its story."""
+    terms = sorted(report.numbers)
+    unit_words = WORD.findall(report.submission.unit.casefold())
+    if unit_words:
+        terms.append("(" + " & ".join(unit_words) + ")")
+    found = report.distinctive
+    if len(found) == 1:
+        terms.append(found[0])
+    terms += [f"({a} & {b})" for i, a in enumerate(found) for b in found[i + 1 :]]
+    return terms
 
 
 def _prefilter(queryset, report, text_fields, full_text=False):
@@ -225,8 +235,11 @@ def _prefilter(queryset, report, text_fields, full_text=False):
         + When_(When(same_region, then=Value(1)), default=Value(0))
         + F("word_hits"),
     )
-    if full_text and report.distinctive:
-        found = same_unit | same_region | _full_text_pairs(report)
+    if full_text:
+        # Every condition served by an index at a million cases: the region's, and the
+        # full-text one for the unit and the words (verified in Python by _rank).
+        terms = _full_text_terms(report)
+        found = same_region | _full_text(*terms) if terms else same_region
     else:
         found = same_unit | same_region | Q(word_hits__gte=_needed_hits(report))
     return queryset.filter(found & _date_q(report))
@@ -329,29 +342,41 @@ def possible_duplicates(submission):
 
 
 def duplicate_hints(submissions):
-    """For the queue: {submission id: [case ids]} of published cases that share a unit
-    number with the report, near its date or undated. One query for the whole page."""
+    """For the queue: {submission id: (case ids, submission ids)} of published cases and of
+    other reports on the same page that share a unit number with the report (and are near
+    its date or undated). One query for the whole page, whatever its length."""
     numbers = {s.pk: unit_numbers(s.unit) for s in submissions}
     wanted = set().union(*numbers.values()) if numbers else set()
-    hints = {pk: [] for pk in numbers}
+    hints = {pk: ([], []) for pk in numbers}
     if not wanted:
         return hints
-    match = Q()
-    for number in wanted:
-        match |= Q(unit__contains=number)
-    rows = Case.objects.public().filter(match).values_list("pk", "unit", "event_date")
+    if connection.vendor == "postgresql":
+        match = _full_text(*sorted(wanted))  # the GIN index, not a scan of every unit
+    else:
+        match = Q()
+        for number in sorted(wanted):
+            match |= Q(unit__contains=number)
+    rows = (
+        Case.objects.public().filter(match).order_by("-id").values_list("pk", "unit", "event_date")
+    )
     by_number = {}
-    for pk, unit, date in rows[: CANDIDATE_ROWS * 5]:
+    for pk, unit, date in rows[:CANDIDATE_ROWS]:
         for number in unit_numbers(unit) & wanted:
             by_number.setdefault(number, []).append((pk, date))
     for submission in submissions:
+        cases, reports = hints[submission.pk]
         for number in sorted(numbers[submission.pk]):
             for pk, date in by_number.get(number, []):
+                if _is_near(submission.event_date, date) is not False and pk not in cases:
+                    cases.append(pk)
+            for other in submissions:
                 if (
-                    _is_near(submission.event_date, date) is not False
-                    and pk not in hints[submission.pk]
+                    other.pk != submission.pk
+                    and number in numbers[other.pk]
+                    and _is_near(submission.event_date, other.event_date) is not False
+                    and other.pk not in reports
                 ):
-                    hints[submission.pk].append(pk)
+                    reports.append(other.pk)
     return hints
 
 
