@@ -384,10 +384,15 @@ def find_cases(query, limit=LIMIT):
     """Published cases a moderator looks for to merge into: by number, or by the words of
     the public search (title, summary, unit, place, names)."""
     cases = Case.objects.public().select_related("home_region")
-    if query.strip().lstrip("#").isdigit():
-        return list(cases.filter(pk=int(query.strip().lstrip("#"))))
-    found = search_cases(cases, query)
-    return list(order_by_relevance(found, fallback=["-event_date", "-id"])[:limit])
+    number = query.strip().lstrip("#")
+    by_number = list(cases.filter(pk=int(number))) if number.isdigit() else []
+    if query.strip().startswith("#"):
+        return by_number
+    # A bare number may be a case's or a unit's ("3723"): the case with that number first,
+    # then the cases whose words match it.
+    found = search_cases(cases.exclude(pk__in=[case.pk for case in by_number]), query)
+    ordered = order_by_relevance(found, fallback=["-event_date", "-id"])
+    return by_number + list(ordered[: limit - len(by_number)])
 
 
 def find_case(number):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from moderation.duplicates import possible_duplicates, words
+from moderation.duplicates import find_cases, possible_duplicates, words
 from tests.conftest import make_case, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,12 @@ def test_on_postgresql_trigram_similarity_finds_the_same_story_in_other_words(
     line = candidate_line(review(moderator_client, submission), similar.title)
     assert "similar text" in line
     assert unrelated.title not in review(moderator_client, submission)
+
+
+def test_the_merge_search_finds_a_case_by_its_unit_number_and_by_its_own_number():
+    by_unit = make_case(title="Unit case", unit="military unit 61424")
+    other = make_case(title="Other case", unit="")
+
+    assert find_cases("61424") == [by_unit]
+    assert find_cases(f"#{other.pk}") == [other]
+    assert find_cases(str(other.pk))[0] == other
