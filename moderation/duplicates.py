@@ -12,11 +12,11 @@ A candidate is found by any of three signals, and ranked by all four:
   excludes anything when either side is undated; when both are dated and far apart the
   candidate is left out (another episode of the same unit).
 
-Cost stays bounded at a million cases: the database first keeps only rows that share a
-unit number, the region, or at least two of the report's longest words (on PostgreSQL
-through the full-text index of cases, migration tracker 0003), orders them by a cheap
-score and reads at most CANDIDATE_ROWS; the text score is then computed on those rows
-only (in SQL on PostgreSQL, in Python on SQLite).
+Cost stays bounded at a million cases: each way of finding a candidate (the unit, two of
+the report's longest words, the region) is its own query of at most CHANNEL_ROWS ids,
+served on PostgreSQL by the full-text GIN index of cases (tracker migration 0003) or the
+region's index; the text score is then computed on those few hundred rows only (trigram
+similarity in SQL on PostgreSQL, word overlap in Python on SQLite).
 """
 
 import datetime
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import F, Q, TextField, Value, When
+from django.db.models import Q, TextField, Value, When
 from django.db.models.functions import Concat, Left
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,9 @@ from tracker.search import order_by_relevance, search_cases
 UNIT_NUMBER = re.compile(r"(?<!\d)\d{3,}(?!\d)")
 WORD = re.compile(r"[^\W_]+")
 LIMIT = 10
+# Rows read per way of finding a candidate (unit, words, region): bounds the text scoring.
+CHANNEL_ROWS = 100
+# Published cases read for the queue's hints, for the whole page.
 CANDIDATE_ROWS = 200
 # Words of the report the database looks for: the longest ones (long words are rare).
 DISTINCTIVE_WORDS = 6
@@ -208,41 +211,46 @@ def _full_text(*parts):
     return SearchVectorExact(SearchVectorColumn(), query)
 
 
-def _full_text_terms(report):
-    """The report's unit numbers, its unit's words together, and any two of its
-    distinctive words: the ways a case can share its unit or its story."""
-    terms = sorted(report.numbers)
-    unit_words = WORD.findall(report.submission.unit.casefold())
-    if unit_words:
-        terms.append("(" + " & ".join(unit_words) + ")")
-    found = report.distinctive
-    if len(found) == 1:
-        terms.append(found[0])
-    terms += [f"({a} & {b})" for i, a in enumerate(found) for b in found[i + 1 :]]
-    return terms
-
-
-def _prefilter(queryset, report, text_fields, full_text=False):
-    """Rows sharing the unit, the region or two distinctive words, best cheap score first."""
+def _channels(queryset, report, text_fields, full_text):
+    """Each way a row can be found, as a queryset of its own: the same unit, two shared
+    distinctive words, the same region. On PostgreSQL each is served by an index at a
+    million cases (the full-text GIN index of cases, the region's); what they find is
+    checked again in Python by _rank."""
     submission = report.submission
-    same_unit = _same_unit_q(report)
-    same_region = (
-        Q(home_region_id=submission.home_region_id) if submission.home_region_id else Q(pk__in=[])
-    )
-    queryset = queryset.annotate(
-        word_hits=_word_hits(report, text_fields),
-        cheap_score=When_(When(same_unit, then=Value(4)), default=Value(0))
-        + When_(When(same_region, then=Value(1)), default=Value(0))
-        + F("word_hits"),
-    )
+    channels = []
     if full_text:
-        # Every condition served by an index at a million cases: the region's, and the
-        # full-text one for the unit and the words (verified in Python by _rank).
-        terms = _full_text_terms(report)
-        found = same_region | _full_text(*terms) if terms else same_region
+        unit_terms = sorted(report.numbers)
+        unit_words = WORD.findall(submission.unit.casefold())
+        if unit_words:
+            unit_terms.append("(" + " & ".join(unit_words) + ")")
+        found = report.distinctive
+        text_terms = [f"({a} & {b})" for i, a in enumerate(found) for b in found[i + 1 :]]
+        if len(found) == 1:
+            text_terms = found
+        channels += [
+            queryset.filter(_full_text(*terms)) for terms in (unit_terms, text_terms) if terms
+        ]
     else:
-        found = same_unit | same_region | Q(word_hits__gte=_needed_hits(report))
-    return queryset.filter(found & _date_q(report))
+        if submission.unit.strip() or report.numbers:
+            channels.append(queryset.filter(_same_unit_q(report)))
+        if report.distinctive:
+            hits = queryset.annotate(word_hits=_word_hits(report, text_fields))
+            channels.append(hits.filter(word_hits__gte=_needed_hits(report)))
+    if submission.home_region_id:
+        channels.append(queryset.filter(home_region_id=submission.home_region_id))
+    return channels
+
+
+def _candidates(queryset, report, text_fields, *, full_text=False):
+    """At most CHANNEL_ROWS rows from each channel, within the date window (when the report
+    is dated: nearest dates first is approximated by the newest inside the window), so the
+    text is scored on a bounded set whatever the size of the table."""
+    order = ["-event_date", "-id"] if report.submission.event_date else ["-id"]
+    ids = set()
+    for channel in _channels(queryset, report, text_fields, full_text):
+        rows = channel.filter(_date_q(report)).order_by(*order)
+        ids.update(rows.values_list("pk", flat=True)[:CHANNEL_ROWS])
+    return queryset.filter(pk__in=sorted(ids))
 
 
 def _trigram(queryset, report, text):
@@ -314,13 +322,13 @@ def possible_duplicates(submission):
     as `Candidate`s: the case or submission, its reasons and the match's confidence."""
     report = _Report.of(submission)
     vendor = connection.vendor if connection.vendor == "postgresql" else "sqlite"
-    cases = _prefilter(
+    cases = _candidates(
         Case.objects.public().select_related("home_region"),
         report,
         ("title", "summary"),
         full_text=vendor == "postgresql",
     )
-    others = _prefilter(
+    others = _candidates(
         Submission.objects.exclude(pk=submission.pk).select_related("home_region"),
         report,
         ("what_happened",),
@@ -330,14 +338,9 @@ def possible_duplicates(submission):
             cases, report, Concat("title", Value(" "), "summary", output_field=TextField())
         )
         others = _trigram(others, report, Left("what_happened", REPORT_TEXT_CHARS))
-        cases = cases.order_by((F("cheap_score") + 4 * F("similarity")).desc(), "-id")
-        others = others.order_by((F("cheap_score") + 4 * F("similarity")).desc(), "-id")
-    else:
-        cases = cases.order_by("-cheap_score", "-event_date", "-id")
-        others = others.order_by("-cheap_score", "-created_at", "-id")
     return (
-        _rank(report, cases[:CANDIDATE_ROWS], _case_text, vendor),
-        _rank(report, others[:CANDIDATE_ROWS], _submission_text, vendor),
+        _rank(report, cases, _case_text, vendor),
+        _rank(report, others, _submission_text, vendor),
     )
 
 
