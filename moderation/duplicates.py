@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case as When_
+from django.db.models import Case as Conditional
 from django.db.models import Q, TextField, Value, When
 from django.db.models.functions import Concat, Left
 from django.utils.translation import gettext_lazy as _
@@ -191,7 +191,7 @@ def _word_hits(report, fields):
         for spelling in {stem, stem.capitalize()}:
             for name in fields:
                 match |= Q(**{f"{name}__contains": spelling})
-        hits.append(When_(When(match, then=Value(1)), default=Value(0)))
+        hits.append(Conditional(When(match, then=Value(1)), default=Value(0)))
     return sum(hits, Value(0)) if hits else Value(0)
 
 
