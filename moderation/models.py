@@ -61,6 +61,7 @@ class AuditEvent(models.Model):
         DECLINE = "decline", _("sent the draft back")
         MERGE = "merge", _("merged into a case")
         REJECT = "reject", _("rejected")
+        UNDO_REJECTION = "undo_rejection", _("undid the rejection")
         RETRACT = "retract", _("retracted the case")
         EDIT_CASE = "edit_case", _("edited the case")
         # The submitter's own transitions (no account: actor is empty).

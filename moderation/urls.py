@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/contact/", views.contact, name="contact"),
     path("<int:pk>/ask/", views.ask, name="ask"),
     path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/undo-rejection/", views.undo_rejection, name="undo_rejection"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/decline/", views.decline, name="decline"),

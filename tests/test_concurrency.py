@@ -97,3 +97,42 @@ def test_two_moderators_publishing_at_once_create_one_case(
     assert AuditEvent.objects.filter(action="publish").count() == 1
     submission.refresh_from_db()
     assert submission.case == Case.objects.get()
+
+
+def test_two_moderators_undoing_one_rejection_at_once_undo_it_once(
+    moderator, other_moderator, monkeypatch
+):
+    submission = make_submission()
+    services.reject_as_spam([submission], moderator=moderator)
+    inside_first = threading.Event()
+    let_first_finish = threading.Event()
+    record = services.handling.common.record
+
+    def slow_record(action, **kwargs):
+        if action == AuditEvent.Action.UNDO_REJECTION and not inside_first.is_set():
+            # The first undo holds its transaction open here, after changing the row.
+            inside_first.set()
+            let_first_finish.wait(WAIT)
+        return record(action, **kwargs)
+
+    monkeypatch.setattr(services.handling.common, "record", slow_record)
+    first, first_outcome = in_thread(
+        lambda: services.undo_rejection(submission, moderator=moderator)
+    )
+    assert inside_first.wait(WAIT)
+    second, second_outcome = in_thread(
+        lambda: services.undo_rejection(submission, moderator=other_moderator)
+    )
+    # Without the row lock the second undo would not wait but find the row still rejected.
+    while second.is_alive() and not someone_waits_on_a_lock():
+        second.join(0.01)
+    let_first_finish.set()
+    first.join(WAIT)
+    second.join(WAIT)
+
+    assert "result" in first_outcome, first_outcome
+    assert isinstance(second_outcome.get("error"), services.Conflict), second_outcome
+    assert "was already undone by moderator" in str(second_outcome["error"])
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.NEW
+    assert AuditEvent.objects.filter(action="undo_rejection").count() == 1

@@ -63,7 +63,8 @@ def test_moderators_see_held_reports_apart_and_reject_them_in_bulk_as_spam(
     assert '?state=held">held' in queue  # the held count links to them
 
     response = client.post(
-        reverse("moderation:bulk_reject_spam"), {"submissions": [s.pk for s in held]}
+        reverse("moderation:bulk_reject_spam"),
+        {"submissions": [s.pk for s in held], "confirm": "1"},
     )
 
     assert response.status_code == 302

@@ -321,7 +321,10 @@ def test_rejecting_records_the_reason_and_publishes_nothing(moderator_client, ne
     assert new_submission.decision_note == "Happened in 2014."
     assert new_submission.case is None
     assert not Case.objects.exists()
-    assert AuditEvent.objects.get(action="reject").details == {"reason": "out_of_scope"}
+    assert AuditEvent.objects.get(action="reject").details == {
+        "reason": "out_of_scope",
+        "previous_status": "new",  # what undoing the rejection restores
+    }
 
 
 def test_a_rejection_needs_a_known_reason(moderator_client, new_submission):

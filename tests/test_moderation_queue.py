@@ -112,7 +112,9 @@ def test_bulk_reject_as_spam_rejects_the_selected_new_submissions(moderator_clie
     kept = make_submission()
 
     response = moderator_client.post(
-        reverse("moderation:bulk_reject_spam"), {"submissions": [s.pk for s in spam]}, follow=True
+        reverse("moderation:bulk_reject_spam"),
+        {"submissions": [s.pk for s in spam], "confirm": "1"},
+        follow=True,
     )
 
     assert "2 submissions rejected as spam." in response.content.decode()

@@ -248,6 +248,9 @@ MODERATION_FOUR_EYES = env_bool("MODERATION_FOUR_EYES", False)
 # Days around a report's date within which other reports and cases count as possible
 # duplicates on the review screen.
 MODERATION_DUPLICATE_WINDOW_DAYS = env_int("MODERATION_DUPLICATE_WINDOW_DAYS", 60)
+# Hours during which a moderator can undo a rejection (moderation.services.undo_rejection);
+# purge_contacts keeps the contact of a rejected report at least this long.
+MODERATION_UNDO_REJECTION_HOURS = env_int("MODERATION_UNDO_REJECTION_HOURS", 24)
 # Seconds the content of the public listing and home page is cached for anonymous readers
 # (tracker/cache.py; any change to a case invalidates it at once). 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)

@@ -2,7 +2,7 @@
 writing its audit event. Views and the admin call these; nothing else changes a status.
 
 - `handling.py`: working on a submission (claim, release, verify a source, see the
-  contact, ask the submitter, reject);
+  contact, ask the submitter, reject and undo a rejection);
 - `publishing.py`: publish as a new case, the four-eyes approval, merge into a case;
 - `case_changes.py`: edit and retract a case (the moderation screens and the admin);
 - `common.py`: the audit record and the row lock they share.
@@ -17,7 +17,18 @@ write lock at BEGIN, which serialises them the same way.)
 from ..confidence import ModerationError, check_confidence, suggested_confidence
 from .case_changes import StaleEdit, changes_since, edit_case, retract
 from .common import Conflict, record
-from .handling import ask, claim, reject, reject_as_spam, release, verify_source, view_contact
+from .handling import (
+    ask,
+    can_undo_rejection,
+    claim,
+    reject,
+    reject_as_spam,
+    release,
+    undo_rejection,
+    undo_window,
+    verify_source,
+    view_contact,
+)
 from .publishing import (
     approve_publication,
     decline_publication,
@@ -33,6 +44,7 @@ __all__ = [
     "changes_since",
     "ModerationError",
     "approve_publication",
+    "can_undo_rejection",
     "ask",
     "check_confidence",
     "claim",
@@ -47,6 +59,8 @@ __all__ = [
     "release",
     "retract",
     "sources_to_merge",
+    "undo_rejection",
+    "undo_window",
     "suggested_confidence",
     "verify_source",
     "view_contact",

@@ -1,8 +1,14 @@
 """Working on a submission: claim and release it, verify its sources, see the contact, ask
-the submitter, reject. Each function locks the submission row first (common.lock_submission)."""
+the submitter, reject and undo a rejection. Each function locks the submission row first
+(common.lock_submission, or select_for_update where the row is no longer open)."""
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from submissions.crypto import decrypt_contact
 from submissions.models import Message, Submission
@@ -89,12 +95,90 @@ def ask(submission, *, moderator, question):
 @transaction.atomic
 def reject(submission, *, moderator, reason, note="", allowed=Submission.OPEN_STATUSES):
     locked = lock_submission(submission, moderator, allowed=allowed)
+    previous = locked.status
     decide(locked, Status.REJECTED)
     locked.rejection_reason = reason
     locked.decision_note = note
     locked.save()
+    # The state it came from is kept so that the rejection can be undone (undo_rejection).
     common.record(
-        AuditEvent.Action.REJECT, moderator=moderator, submission=locked, note=note, reason=reason
+        AuditEvent.Action.REJECT,
+        moderator=moderator,
+        submission=locked,
+        note=note,
+        reason=reason,
+        previous_status=previous,
+    )
+    return locked
+
+
+def undo_window():
+    return datetime.timedelta(hours=settings.MODERATION_UNDO_REJECTION_HOURS)
+
+
+def can_undo_rejection(submission, now=None):
+    """Whether the rejection of `submission` is recent enough to undo (no query)."""
+    now = now or timezone.now()
+    return (
+        submission.status == Status.REJECTED
+        and submission.decided_at is not None
+        and submission.decided_at >= now - undo_window()
+    )
+
+
+@transaction.atomic
+def undo_rejection(submission, *, moderator):
+    """Put a rejected report back in the state it was rejected from, within
+    MODERATION_UNDO_REJECTION_HOURS of the rejection. Nothing was sent to the submitter by
+    the rejection (their status page said "not published"); it now shows the state again."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    events = locked.audit_events.order_by("-at", "-id")
+    rejection = events.filter(action=AuditEvent.Action.REJECT).first()
+    if locked.status != Status.REJECTED:
+        undone = events.filter(action=AuditEvent.Action.UNDO_REJECTION).first()
+        if undone and (rejection is None or (undone.at, undone.pk) > (rejection.at, rejection.pk)):
+            raise Conflict(
+                _(
+                    "The rejection of submission #%(id)s was already undone by %(name)s; "
+                    "nothing was changed."
+                )
+                % {"id": locked.pk, "name": undone.actor_name}
+            )
+        raise Conflict(
+            _("Submission #%(id)s is now “%(status)s”; nothing was changed.")
+            % {"id": locked.pk, "status": locked.get_status_display()}
+        )
+    if not can_undo_rejection(locked):
+        hours = settings.MODERATION_UNDO_REJECTION_HOURS
+        raise Conflict(
+            ngettext(
+                "Submission #%(id)s was rejected more than %(hours)d hour ago; the rejection "
+                "can no longer be undone.",
+                "Submission #%(id)s was rejected more than %(hours)d hours ago; the rejection "
+                "can no longer be undone.",
+                hours,
+            )
+            % {"id": locked.pk, "hours": hours}
+        )
+    previous = (rejection.details.get("previous_status") if rejection else None) or (
+        Status.IN_REVIEW if locked.claimed_by_id else Status.NEW
+    )
+    if previous not in Submission.OPEN_STATUSES:
+        previous = Status.NEW
+    if previous == Status.IN_REVIEW and locked.claimed_by_id is None:
+        previous = Status.NEW  # the reviewer's account is gone: back to the queue
+    reason = locked.rejection_reason
+    locked.status = previous
+    locked.decided_at = None
+    locked.rejection_reason = ""
+    locked.decision_note = ""
+    locked.save()
+    common.record(
+        AuditEvent.Action.UNDO_REJECTION,
+        moderator=moderator,
+        submission=locked,
+        restored_status=previous,
+        reason=reason,
     )
     return locked
 

@@ -2,7 +2,7 @@
 
 from .cases import case_edit, case_list, case_retract
 from .decisions import approve, ask, decline, merge, publish, reject
-from .queue import bulk_reject_spam, queue
+from .queue import bulk_reject_spam, queue, undo_rejection
 from .review import attachment, claim, contact, release, review, verify_source
 from .sources import dead_sources, evidence_bundle, snapshot, snapshot_raw
 
@@ -27,5 +27,6 @@ __all__ = [
     "review",
     "snapshot",
     "snapshot_raw",
+    "undo_rejection",
     "verify_source",
 ]

@@ -1,10 +1,14 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.shortcuts import redirect, render
+from django.db.models.functions import Left
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,15 +16,23 @@ from submissions.models import Attachment, Submission
 
 from .. import services
 from ..decorators import moderator_required
+from ..duplicates import duplicate_hints
 from ..forms import BulkSpamForm, QueueFilterForm
 from ..models import PublicationApproval
 
 RECENTLY_DECIDED_DAYS = 30
 PAGE_SIZE = 50
+# The start of the report each row shows; the full text is not read for the queue.
+TEXT_START_CHARS = 140
 
 
 def _filtered(form, user):
-    submissions = Submission.objects.select_related("claimed_by", "home_region").annotate(
+    submissions = (
+        Submission.objects.select_related("claimed_by", "home_region")
+        .defer("what_happened", "contact_encrypted")
+        .annotate(text_start=Left("what_happened", TEXT_START_CHARS + 1))
+    )
+    submissions = submissions.annotate(
         attachment_count=Count("attachments", distinct=True),
         source_count=Count("sources", distinct=True),
         awaiting_approval=Exists(
@@ -61,11 +73,16 @@ def queue(request):
     page = Paginator(_filtered(form, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    submissions = list(page.object_list)
+    hints = duplicate_hints(submissions)  # one query for the whole page
+    now = timezone.now()
     context = {
         "form": form,
         "state_counts": state_counts,
         "page": page,
-        "submissions": page.object_list,
+        "rows": [(s, hints[s.pk], services.can_undo_rejection(s, now)) for s in submissions],
+        "submissions": submissions,
+        "undo_hours": settings.MODERATION_UNDO_REJECTION_HOURS,
         "query_string": query.urlencode(),
         "Status": Submission.Status,
     }
@@ -75,11 +92,20 @@ def queue(request):
 @moderator_required
 @require_POST
 def bulk_reject_spam(request):
+    """First a page listing exactly the chosen reports; only its confirmation rejects."""
     form = BulkSpamForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("submissions", [])))
         return redirect("moderation:queue")
-    count = services.reject_as_spam(form.cleaned_data["submissions"], moderator=request.user)
+    chosen = form.cleaned_data["submissions"]
+    if "confirm" not in request.POST:
+        context = {
+            "chosen": chosen.order_by("created_at", "id"),
+            "undo_hours": settings.MODERATION_UNDO_REJECTION_HOURS,
+        }
+        return render(request, "moderation/spam_confirm.html", context)
+    count = services.reject_as_spam(chosen, moderator=request.user)
+    hours = settings.MODERATION_UNDO_REJECTION_HOURS
     messages.success(
         request,
         ngettext(
@@ -87,7 +113,14 @@ def bulk_reject_spam(request):
             "%(count)d submissions rejected as spam.",
             count,
         )
-        % {"count": count},
+        % {"count": count}
+        + " "
+        + ngettext(
+            "It can be undone for %(hours)d hour under “recently decided”.",
+            "It can be undone for %(hours)d hours under “recently decided”.",
+            hours,
+        )
+        % {"hours": hours},
     )
     skipped = len(form.cleaned_data["submissions"]) - count
     if skipped:
@@ -101,3 +134,22 @@ def bulk_reject_spam(request):
             % {"count": skipped},
         )
     return redirect("moderation:queue")
+
+
+@moderator_required
+@require_POST
+def undo_rejection(request, pk):
+    submission = get_object_or_404(Submission, pk=pk)
+    try:
+        restored = services.undo_rejection(submission, moderator=request.user)
+    except services.ModerationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The rejection of submission #%(id)s was undone; it is “%(status)s” again.")
+            % {"id": pk, "status": restored.get_status_display()},
+        )
+    if request.POST.get("next") == "queue":
+        return redirect(reverse("moderation:queue") + "?state=decided")
+    return redirect("moderation:review", pk=pk)

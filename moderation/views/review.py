@@ -48,6 +48,10 @@ def render_review(request, submission, *, status=200, **forms):
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_view_contact": request.user.has_perm("moderation.view_contact"),
         "is_mine": submission.claimed_by_id == request.user.pk,
+        "can_undo_rejection": services.can_undo_rejection(submission),
+        "undo_until": submission.decided_at + services.undo_window()
+        if submission.decided_at
+        else None,
     }
     return render(request, "moderation/review.html", context, status=status)
 

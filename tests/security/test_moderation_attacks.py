@@ -257,7 +257,9 @@ def test_bulk_spam_refuses_a_submission_someone_else_claimed_even_if_posted_by_h
     claimed = queue_of_three[0]
     services.claim(claimed, moderator=other_moderator)
 
-    moderator_client.post(reverse("moderation:bulk_reject_spam"), {"submissions": [claimed.pk]})
+    moderator_client.post(
+        reverse("moderation:bulk_reject_spam"), {"submissions": [claimed.pk], "confirm": "1"}
+    )
 
     claimed.refresh_from_db()
     assert claimed.status == Submission.Status.IN_REVIEW

@@ -34,6 +34,10 @@ class Command(BaseCommand):
             status__in=Submission.DECIDED_STATUSES,
             decided_at__lte=now - datetime.timedelta(days=days),
         ).exclude(contact_encrypted="")
+        # A rejection can be undone for MODERATION_UNDO_REJECTION_HOURS: keep the contact
+        # of a report at least that long after its rejection.
+        undo_hours = datetime.timedelta(hours=settings.MODERATION_UNDO_REJECTION_HOURS)
+        due = due.exclude(status=Submission.Status.REJECTED, decided_at__gt=now - undo_hours)
         ids = list(due.values_list("pk", flat=True))
         if dry_run:
             self.stdout.write(
