@@ -189,7 +189,11 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     _replica = dj_database_url.parse(
         _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
-    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica["OPTIONS"]}
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        # The same statement timeout as the primary.
+        _replica.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+        )
     # Tests run against the primary's test database, never a replica's.
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica_{_number}"] = _replica
