@@ -185,3 +185,32 @@ def test_a_replica_that_answers_passes():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_create_bucket_makes_the_missing_private_bucket_once(settings, object_store):
+    import io
+    import uuid
+
+    from django.core.management import call_command
+
+    bucket = "made-" + uuid.uuid4().hex[:12]
+    configure(settings, object_store, S3_BUCKET=bucket)
+    assert [error.id for error in check_object_store()] == ["tracker.E101"]
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("create_bucket", stdout=first)
+    call_command("create_bucket", stdout=second)
+
+    assert f"Bucket {bucket} created (private)." in first.getvalue()
+    assert f"Bucket {bucket} exists." in second.getvalue()
+    assert check_object_store() == []  # there, takes the keys, and is not public
+
+
+def test_create_bucket_says_when_files_stay_on_the_disk(settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.S3_BUCKET = ""
+    with pytest.raises(CommandError) as error:
+        call_command("create_bucket")
+    assert "S3_BUCKET is not set" in str(error.value)

@@ -19,31 +19,19 @@ TAG = "services"
 def check_object_store(app_configs=None, **kwargs):
     if not settings.S3_BUCKET:
         return []
-    import boto3
-    from botocore import UNSIGNED
-    from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from tracker.storage import s3_client
+
     where = f"bucket {settings.S3_BUCKET!r} at {settings.S3_ENDPOINT_URL or 'AWS S3'}"
-    options = {
-        "endpoint_url": settings.S3_ENDPOINT_URL or None,
-        "region_name": settings.S3_REGION or None,
-    }
-    timeouts = {"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}}
-    client = boto3.client(
-        "s3",
-        aws_access_key_id=settings.S3_ACCESS_KEY_ID,
-        aws_secret_access_key=settings.S3_SECRET_ACCESS_KEY,
-        config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", **timeouts),
-        **options,
-    )
+    client = s3_client()
     try:
         client.head_bucket(Bucket=settings.S3_BUCKET)
     except ClientError as error:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if status == 404:
             message = f"The object store has no {where}."
-            hint = "Create the bucket (private), or correct S3_BUCKET."
+            hint = "Create it (private): python manage.py create_bucket; or correct S3_BUCKET."
         elif status in (401, 403):
             message = f"The object store refuses the keys for {where}."
             hint = "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (and S3_REGION)."
@@ -59,7 +47,7 @@ def check_object_store(app_configs=None, **kwargs):
                 id="tracker.E102",
             )
         ]
-    anonymous = boto3.client("s3", config=Config(signature_version=UNSIGNED, **timeouts), **options)
+    anonymous = s3_client(signed=False)
     try:
         anonymous.list_objects_v2(Bucket=settings.S3_BUCKET, MaxKeys=1)
     except (ClientError, BotoCoreError):

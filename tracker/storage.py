@@ -9,6 +9,7 @@ with their nosniff, sandbox and no-store headers, never from the store's own ori
 """
 
 from botocore.config import Config
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -71,6 +72,30 @@ def attachment_storage():
 def snapshot_storage():
     """Snapshots of sources: settings.STORAGES["snapshots"] (tracker/preservation/)."""
     return SNAPSHOTS
+
+
+def s3_client(*, signed=True):
+    """A boto3 client for the configured store (S3_* settings), with short timeouts: for
+    the start-up check (tracker/checks.py) and `manage.py create_bucket`."""
+    import boto3
+    from botocore import UNSIGNED
+
+    options = {"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}}
+    if signed:
+        config = Config(s3={"addressing_style": "path"}, signature_version="s3v4", **options)
+        keys = {
+            "aws_access_key_id": settings.S3_ACCESS_KEY_ID,
+            "aws_secret_access_key": settings.S3_SECRET_ACCESS_KEY,
+        }
+    else:
+        config, keys = Config(signature_version=UNSIGNED, **options), {}
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.S3_ENDPOINT_URL or None,
+        region_name=settings.S3_REGION or None,
+        config=config,
+        **keys,
+    )
 
 
 class PrivateS3Storage(S3Storage):
