@@ -2,7 +2,6 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,17 +9,12 @@ from django.utils.translation import pgettext_lazy
 
 from tracker.models import Case, CaseOutcome, ReportedFacts
 from tracker.privacy import coarse_now
+from tracker.storage import PrivateFileSystemStorage, attachment_storage
 
 
-class PrivateStorage(FileSystemStorage):
-    """Uploads under MEDIA_ROOT with no public URL: moderators get files only through a
-    permission-checked view."""
-
-    # The location is left unset so that it follows settings.MEDIA_ROOT, also when tests
-    # change it.
-
-    def url(self, name):
-        raise ValueError("Uploaded files have no public URL.")
+class PrivateStorage(PrivateFileSystemStorage):
+    """Kept for migration 0001: attachments now use settings.STORAGES["default"]
+    (tracker.storage.attachment_storage)."""
 
 
 def random_upload_name(instance, filename):
@@ -270,7 +264,8 @@ class Attachment(models.Model):
         related_name="attachments",
         help_text=_("Set when the file came with an answer to a question."),
     )
-    file = models.FileField(upload_to=random_upload_name, storage=PrivateStorage())
+    # The local disk under MEDIA_ROOT, or the object store with S3_BUCKET (tracker/storage.py).
+    file = models.FileField(upload_to=random_upload_name, storage=attachment_storage)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

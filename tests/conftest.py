@@ -321,3 +321,44 @@ def source_server(settings):
     server = server_module.start()
     yield server
     server_module.stop(server)
+
+
+# --- Object store (S3) ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """SeaweedFS with its S3 gateway on 127.0.0.1, for the whole session
+    (tests/object_store.py). Fails, never skips, when it cannot start."""
+    from tests.object_store import ObjectStore
+
+    store = ObjectStore(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        store.start()
+    except RuntimeError as error:
+        pytest.fail(f"the object store did not start: {error}")
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def s3_files(object_store, settings):
+    """The app's files (attachments and snapshots) in the test object store's private
+    bucket, configured as settings.py does with S3_BUCKET set, under a prefix of this
+    test's own (the returned area lists and reads them)."""
+    area = object_store.area()
+    for name, value in object_store.environment(area.bucket).items():
+        setattr(settings, name, value)
+    storage = {
+        "BACKEND": "tracker.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": area.bucket,
+            "endpoint_url": object_store.endpoint_url,
+            "access_key": settings.S3_ACCESS_KEY_ID,
+            "secret_key": settings.S3_SECRET_ACCESS_KEY,
+            "region_name": settings.S3_REGION,
+            "location": area.prefix,
+        },
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": storage, "snapshots": storage}
+    return area

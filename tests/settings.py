@@ -32,3 +32,8 @@ SOURCE_FETCH_ALLOW_PRIVATE = False
 SOURCE_FETCH_PROXY = ""
 SOURCE_SNAPSHOTS_PUBLIC = False
 SOURCE_WAYBACK_SAVE = False
+# A read replica for tests/test_replica_routing.py: the primary's own test database under
+# a second connection (Django's test mirror). Unused unless a test lists it in
+# DATABASE_REPLICAS.
+DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}  # noqa: F405
+DATABASE_REPLICAS = []

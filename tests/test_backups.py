@@ -88,3 +88,18 @@ def test_the_client_hash_key_and_its_counters_stay_out_of_backups(stored_data, t
     assert "TABLE DATA public tracker_sharedsecret" not in listing
     assert "TABLE DATA public tracker_counter" not in listing
     assert key.encode() not in (backup / "database.dump").read_bytes()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_takes_the_files_from_the_object_store(s3_files, stored_data, tmp_path):
+    import tarfile
+
+    backup = tmp_path / "backup"
+    assert "1 files" in run("backup", str(backup))
+
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert list(manifest["files"]) == s3_files.keys() == [stored_data.file.name]
+    with tarfile.open(backup / "media.tar.gz") as archive:
+        assert archive.extractfile(f"media/{stored_data.file.name}").read() == b"%PDF"
+    assert "1 files" in run("verify_restore", str(backup))

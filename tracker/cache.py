@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from django_tasks import task
 
 from .models import Case, CaseCorrection, CaseEvent, CaseOutcome, Region, Source
+from .replicas import record_change
 from .security import DATABASE_DOWN
 
 VERSION_KEY = "tracker:public:version"
@@ -64,6 +65,8 @@ def _new_version():
     # A new random version, never an increment: two bumps at once cannot both write the
     # same next number and leave a page cached in between looking current.
     cache.set(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
+    # With read replicas, the next readers read from the primary (tracker/replicas.py).
+    record_change()
 
 
 def page_is_cacheable(request):

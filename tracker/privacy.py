@@ -13,13 +13,15 @@ logs or serves can point at them (or at a moderator), and where each rule lives:
 - **Logs are redacted**: `redact()` (here) removes IP and e-mail addresses and query
   strings; tracker/logging.py applies it on every handler, to error e-mails, and writes
   one request line without time or client (`RequestLogMiddleware`); gunicorn's own logs go
-  through `tracker.ops.gunicorn.PrivateLogger`, which never writes a client address.
+  through `tracker.ops.gunicorn.PrivateLogger`, which never writes a client address; the
+  compose proxy's (tracker/ops/nginx.conf) neither; boto3's loggers stay at WARNING.
 - **Coarse times**: what a submitter does is stored to the hour (`coarse_now()` here,
   SUBMITTER_TIME_RESOLUTION_SECONDS): submissions, their answers, audit events and used
   form tokens.
 - **Uploads lose their metadata**: images are rebuilt from their pixels, PDFs are rewritten
   without scripts, actions, attachments, forms and metadata (submissions/uploads.py,
-  submissions/pdf.py).
+  submissions/pdf.py), in memory: only cleaned bytes reach the disk or the object store,
+  and no stored file has a URL (tracker/storage.py).
 - **Contacts are encrypted** at rest (submissions/crypto.py, CONTACT_ENCRYPTION_KEYS) and
   deleted CONTACT_RETENTION_DAYS after the decision (`purge_contacts`).
 - **Receipt codes are stored as a keyed hash** only (submissions/receipts.py).

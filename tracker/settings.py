@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # final status, including the 503 of the next middleware.
     "tracker.logging.RequestLogMiddleware",
     "tracker.security.DatabaseUnavailableMiddleware",
+    # Public read-only pages of anonymous readers may read from a replica (tracker/replicas.py).
+    "tracker.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,6 +177,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+
+# Read replicas (comma-separated URLs of PostgreSQL hot standbys, README "Production"):
+# the public read-only pages of anonymous readers (listing, case page, statistics,
+# exports, API, feed) read from one of them; everything that writes, every moderator page
+# and every logged-in request use the primary (tracker/replicas.py). A replica that does
+# not answer stops the app at start (tracker/checks.py).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        # The same statement timeout as the primary.
+        _replica.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+        )
+    # Tests run against the primary's test database, never a replica's.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
+# After any change to what the public sees, public pages read from the primary for this
+# many seconds: longer than the replicas lag, so no page is cached without the change.
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -282,7 +309,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "tracker.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -295,13 +322,42 @@ STORAGES = {
 # Uploads live outside static/ and are never served from a public URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = None
-# Snapshots of cited sources (tracker/preservation/): private like uploads (under
-# MEDIA_ROOT/snapshots/), never given a URL; moderators read them through a
-# permission-checked view. An S3-compatible backend can replace this entry, code unchanged.
-STORAGES["snapshots"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"base_url": None},
-}
+# Every file the app keeps goes through Django's storage API: report attachments
+# ("default", under submissions/), snapshots of cited sources ("snapshots", under
+# snapshots/; tracker/preservation/), and the backups read both. The embedded default is
+# the local disk under MEDIA_ROOT. With S3_BUCKET set, both go to that bucket of an
+# S3-compatible object store (SeaweedFS, MinIO, AWS…), so that every app server and worker
+# reads what any of them wrote. Either way no file has a URL: moderators get them only
+# through permission-checked views (tracker/storage.py refuses to make a public or
+# pre-signed address), so no page ever loads anything from another origin. The bucket
+# must be private; a bucket that is missing or refuses the keys stops the app at start
+# (tracker/checks.py).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# The store's address, e.g. http://seaweedfs:8333; empty = AWS S3 itself.
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+if S3_BUCKET:
+    if not (S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but S3_ACCESS_KEY_ID or S3_SECRET_ACCESS_KEY is not."
+        )
+    _s3_storage = {
+        "BACKEND": "tracker.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": S3_ACCESS_KEY_ID,
+            "secret_key": S3_SECRET_ACCESS_KEY,
+            "region_name": S3_REGION or None,
+        },
+    }
+    STORAGES["default"] = _s3_storage
+    STORAGES["snapshots"] = _s3_storage
+else:
+    # Snapshots: private like uploads (under MEDIA_ROOT/snapshots/), never given a URL.
+    STORAGES["snapshots"] = {"BACKEND": "tracker.storage.PrivateFileSystemStorage"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -524,5 +580,11 @@ LOGGING = {
         "tracker.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
         # pikepdf announces its log bridge at INFO in every process.
         "pikepdf": {"level": "WARNING"},
+        # The object store's client: at DEBUG it logs every request with its headers and
+        # the addresses it connects to; nothing of it belongs in our logs.
+        "boto3": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }

@@ -1,23 +1,28 @@
 """Backups: a pg_dump of the database plus the uploaded files, and a restore check.
 
-A backup folder holds `database.dump` (pg_dump custom format), `media.tar.gz` (everything
-under MEDIA_ROOT) and `manifest.json` (row counts and file checksums at backup time).
+A backup folder holds `database.dump` (pg_dump custom format), `media.tar.gz` (every stored
+file: attachments and snapshots, read through the storage API from the local disk or the
+object store, under `media/` with their stored names) and `manifest.json` (row counts and
+file checksums at backup time).
 `verify_restore` restores the dump into a fresh, temporary database and the files into a
 temporary folder, and compares both with the manifest.
 """
 
 import hashlib
+import io
 import json
 import os
 import secrets
 import subprocess  # noqa: S404 - pg_dump and pg_restore with fixed arguments
 import tarfile
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
@@ -30,6 +35,11 @@ COUNTED_TABLES = {
     "submitted_sources": "submissions_submissionsource",
     "attachments": "submissions_attachment",
 }
+
+
+# Where the app keeps files: (STORAGES alias, folder). The names are the same on the disk
+# and in the object store (submissions/models.py, tracker/preservation/models.py).
+STORED_FOLDERS = (("default", "submissions"), ("snapshots", "snapshots"))
 
 
 class BackupError(Exception):
@@ -114,21 +124,46 @@ def make_backup(output, progress=print):
         env=_pg_env(db),
         check=True,
     )
-    progress("Archiving uploaded files …")
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(output / "media.tar.gz", "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname="media")
+    progress("Archiving stored files …")
+    files = _archive_stored_files(output / "media.tar.gz")
     with connection.cursor() as cursor:
         counts = count_rows(cursor)
     manifest = {
         "created_at": timezone.now().isoformat(),
         "database_sha256": _sha256(dump),
         "counts": counts,
-        "files": _file_checksums(media_root),
+        "files": files,
     }
     (output / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
+
+
+def _stored_names(storage, folder):
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored there yet (local disk)
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _stored_names(storage, f"{folder}/{directory}")
+
+
+def _archive_stored_files(path):
+    """Every stored file into a tar.gz under media/, through the storage API; returns
+    their checksums. One file at a time in memory: nothing is unpacked on this disk."""
+    checksums = {}
+    with tarfile.open(path, "w:gz") as archive:
+        for alias, folder in STORED_FOLDERS:
+            storage = storages[alias]
+            for name in sorted(_stored_names(storage, folder)):
+                with storage.open(name, "rb") as handle:
+                    data = handle.read()
+                member = tarfile.TarInfo(f"media/{name}")
+                member.size, member.mode, member.mtime = len(data), 0o600, int(time.time())
+                archive.addfile(member, io.BytesIO(data))
+                checksums[name] = hashlib.sha256(data).hexdigest()
+    return checksums
 
 
 @contextmanager

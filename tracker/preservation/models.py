@@ -8,18 +8,20 @@
   kept up to date by the tasks, so the case page, export and API read it with a join.
 """
 
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.storage import SNAPSHOTS
+
 from .fetch import ErrorKind
 
 
 def snapshot_storage():
-    # Looked up when used, so a test (or an S3 switch) can change settings.STORAGES.
-    return storages["snapshots"]
+    # settings.STORAGES["snapshots"]: the local disk, or the object store with S3_BUCKET.
+    # Follows the setting when a test changes it (tracker/storage.py).
+    return SNAPSHOTS
 
 
 def snapshot_path(snapshot, _filename):
