@@ -81,7 +81,14 @@ class SourceVerificationForm(forms.ModelForm):
 
     class Meta:
         model = SubmissionSource
-        fields = ["reachable", "supports_report", "independent", "verification_note"]
+        fields = [
+            "reachable",
+            "supports_report",
+            "independent",
+            "account_from",
+            "says_unconfirmed",
+            "verification_note",
+        ]
         widgets = {"verification_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -177,6 +184,13 @@ class CaseForm(forms.ModelForm):
             self.add_error(
                 "people_qualifier", _("Without a number of people, choose “unknown” here.")
             )
+        not_before = cleaned.get("event_date_not_before")
+        not_after = cleaned.get("event_date_not_after")
+        if not_before and not_after and not_before > not_after:
+            self.add_error(
+                "event_date_not_after",
+                _("“Refusal not before” must not be later than “refusal not after”."),
+            )
         return cleaned
 
     def case_data(self):
@@ -184,18 +198,13 @@ class CaseForm(forms.ModelForm):
 
 
 class PublishForm(CaseForm):
-    confidence_reason = forms.CharField(
-        label=_("Why the confidence is lower than the sources support"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
     def __init__(self, *args, suggested, report_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = suggested
         self.report_text = report_text
         self.fields["confidence"].help_text = _(
-            "The verified sources support “%(grade)s”. You may lower it with a reason."
+            "The verified sources support “%(grade)s” (the rule on the methodology page). "
+            "You may lower it, saying why below."
         ) % {"grade": Case.Confidence(suggested).label}
 
     def clean_summary(self):
@@ -208,10 +217,10 @@ class PublishForm(CaseForm):
         if "confidence" in cleaned:
             try:
                 services.check_confidence(
-                    cleaned["confidence"], self.suggested, cleaned.get("confidence_reason")
+                    cleaned["confidence"], self.suggested, cleaned.get("confidence_note")
                 )
             except services.ModerationError as error:
-                raise ValidationError(str(error)) from None
+                self.add_error("confidence", str(error))
         return cleaned
 
 
@@ -246,6 +255,24 @@ class CaseEditForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("outcomes", self.instance.outcomes)
         self.initial.setdefault("version", self.instance.version)
+        self.grade = services.case_grade(self.instance)
+        self.fields["confidence"].help_text = _(
+            "The case's sources support “%(grade)s” (%(reason)s). You may lower it, saying why."
+        ) % {"grade": self.grade.label, "reason": self.grade.reason}
+
+    def clean(self):
+        cleaned = super().clean()
+        # Checked when the moderator changes the grade or its reason: an untouched grade
+        # of a case published before the rule was computed is left as it was.
+        touched = {"confidence", "confidence_note"} & set(self.changed_data)
+        if touched and "confidence" in cleaned:
+            try:
+                services.check_confidence(
+                    cleaned["confidence"], self.grade.confidence, cleaned.get("confidence_note")
+                )
+            except services.ModerationError as error:
+                self.add_error("confidence", str(error))
+        return cleaned
 
 
 class MergeForm(forms.Form):

@@ -14,7 +14,7 @@ outcome: the second waits for the first to commit, then sees the new state and g
 write lock at BEGIN, which serialises them the same way.)
 """
 
-from ..confidence import ModerationError, check_confidence, suggested_confidence
+from ..confidence import ModerationError, case_grade, check_confidence, suggested_confidence
 from .case_changes import StaleEdit, changes_since, edit_case, retract
 from .common import Conflict, record
 from .handling import ask, claim, reject, reject_as_spam, release, verify_source, view_contact
@@ -34,6 +34,7 @@ __all__ = [
     "ModerationError",
     "approve_publication",
     "ask",
+    "case_grade",
     "check_confidence",
     "claim",
     "decline_publication",

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
@@ -62,6 +62,14 @@ class Case(CaseFacts):
     )
 
     related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
+    # Not "related": the same episode may have been recorded twice. Flagged for a moderator
+    # to merge or keep apart, never merged silently; shown on both pages.
+    possible_duplicates = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("possible duplicates"),
+        help_text=_("Cases that may record the same episode; a moderator decides."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -114,6 +122,15 @@ class Case(CaseFacts):
             models.CheckConstraint(
                 condition=~Q(status=CaseStatus.RETRACTED) | ~Q(retraction_reason=""),
                 name="tracker_case_retracted_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(event_date_not_before__isnull=True)
+                | Q(event_date_not_after__isnull=True)
+                | Q(event_date_not_before__lte=F("event_date_not_after")),
+                name="tracker_case_event_date_range_ordered",
+                violation_error_message=_(
+                    "“Refusal not before” must not be later than “refusal not after”."
+                ),
             ),
             # A report may leave the kind open (ReportedFacts); a case never does.
             models.CheckConstraint(
