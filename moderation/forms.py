@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission, SubmissionSource
 from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutcome, DatePrecision
+from tracker.models.facts import WORD_QUALIFIER_COUNTS
 from tracker.widgets import IsoDateInput
 
 from . import services
@@ -97,6 +98,8 @@ class SourceVerificationForm(forms.ModelForm):
         for name in ("reachable", "supports_report", "independent"):
             value = getattr(self.instance, name)
             self.initial[name] = "" if value is None else str(value).lower()
+        # Not stated until the moderator says whose account the source gives.
+        self.fields["account_from"].required = False
 
 
 class AskForm(forms.Form):
@@ -175,6 +178,9 @@ class CaseForm(forms.ModelForm):
         # act on (a violated constraint would only name itself).
         unknown = Case.PeopleQualifier.UNKNOWN
         count, qualifier = cleaned.get("people_count"), cleaned.get("people_qualifier")
+        if count is None and qualifier in WORD_QUALIFIER_COUNTS:
+            # "Several" and "several hundred" are counted as the least they mean.
+            count = cleaned["people_count"] = WORD_QUALIFIER_COUNTS[qualifier]
         if count is not None and qualifier == unknown:
             self.add_error(
                 "people_qualifier",

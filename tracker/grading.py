@@ -80,8 +80,10 @@ def grade(sources):
     vouching = [a for a in accounts if not a.says_unconfirmed]
     if not vouching:
         if accounts:
-            return Grade(Confidence.UNCONFIRMED, str(_("the sources say they could not confirm it")))
-        return Grade(Confidence.UNCONFIRMED, str(_("no source vouches for it")))
+            reason = _("the sources say they could not confirm it")
+        else:
+            reason = _("no source vouches for it")
+        return Grade(Confidence.UNCONFIRMED, str(reason))
     if all(a.account_from == AccountFrom.PARTY_OFFICIAL for a in vouching):
         return Grade(
             Confidence.UNCONFIRMED, str(_("only officials of a party to the war claim it"))

@@ -194,7 +194,8 @@ def merge(submission, *, moderator, case, merge_data, seen_version=None):
     before = {field: history_value(case, field) for field in MERGED_FACTS}
     new_sources = sources_to_merge(locked, case)
     added = [_copy_source(source, case) for source in new_sources]
-    _raise_confidence(case)
+    if added:
+        _raise_confidence(case)
     _merge_facts(case, merge_data)
     changed = [field for field in MERGED_FACTS if history_value(case, field) != before[field]]
     if merge_data.get("event"):

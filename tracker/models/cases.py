@@ -207,6 +207,10 @@ class Case(CaseFacts):
     def people_display(self):
         if self.people_count is None:
             return None
+        if self.people_qualifier == self.PeopleQualifier.SEVERAL:
+            return str(_("several"))
+        if self.people_qualifier == self.PeopleQualifier.HUNDREDS:
+            return str(_("several hundred"))
         number = formats.number_format(self.people_count, force_grouping=True)
         if self.people_qualifier == self.PeopleQualifier.EXACT:
             return number

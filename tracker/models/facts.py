@@ -30,7 +30,17 @@ class PeopleQualifier(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
     ABOUT = "about", _("about")
     UP_TO = "up_to", _("up to")
+    # A source that gives only a word: people_count holds the least the word can mean
+    # (2 for "several", 200 for "several hundred"), so that the "at least N people" filter
+    # and the sums of the statistics never count more than the sources say; pages show the
+    # word, not the number.
+    SEVERAL = "several", _("several (counted as 2)")
+    HUNDREDS = "hundreds", _("several hundred (counted as 200)")
     UNKNOWN = "unknown", _("unknown")
+
+
+# The number people_count holds for a qualifier that is a word, not a number.
+WORD_QUALIFIER_COUNTS = {PeopleQualifier.SEVERAL: 2, PeopleQualifier.HUNDREDS: 200}
 
 
 class ServiceStatus(models.TextChoices):
@@ -159,7 +169,10 @@ class ReportedFacts(models.Model):
         max_length=10,
         choices=PeopleQualifier.choices,
         default=PeopleQualifier.UNKNOWN,
-        help_text=_("How exact people_count is."),
+        help_text=_(
+            "How exact people_count is. With 'several' or 'several hundred' the sources give "
+            "no number and people_count is the least the word means (2, 200)."
+        ),
     )
     service_status = models.CharField(
         _("service status"),
@@ -301,9 +314,7 @@ class CaseFacts(ReportedFacts):
     conflicting_accounts = models.TextField(
         _("conflicting accounts"),
         blank=True,
-        help_text=_(
-            "Where the sources disagree (numbers, places, dates): what each of them says."
-        ),
+        help_text=_("Where the sources disagree (numbers, places, dates): what each of them says."),
     )
 
     class Meta:

@@ -165,14 +165,13 @@ class Source(SourceProvenance):
         verbose_name_plural = _("sources")
         # The outlet filter runs EXISTS (… WHERE case_id = … AND outlet LIKE …).
         indexes = [models.Index(fields=["case", "outlet"], name="source_case_outlet_idx")]
+        # A dated source says how exact its date is. (An undated one is saved with
+        # precision "unknown", but rows made in bulk may keep the default.)
         constraints = [
             models.CheckConstraint(
-                condition=Q(published_on__isnull=True, published_on_precision=DatePrecision.UNKNOWN)
-                | (
-                    Q(published_on__isnull=False)
-                    & ~Q(published_on_precision=DatePrecision.UNKNOWN)
-                ),
-                name="tracker_source_date_precision_matches_date",
+                condition=Q(published_on__isnull=True)
+                | ~Q(published_on_precision=DatePrecision.UNKNOWN),
+                name="tracker_source_dated_has_precision",
             ),
         ]
 
@@ -181,10 +180,6 @@ class Source(SourceProvenance):
             return f"{self.outlet}, {self.published_on_text()}"
         return self.outlet
 
-    def published_on_text(self):
-        """The publication date as exactly as it is known: 2022-06-08, 2022-05 or 2022."""
-        return date_text(self.published_on, self.published_on_precision)
-
     def save(self, *args, **kwargs):
         # A date without a stated precision is a day; no date is an unknown one.
         if self.published_on is None:
@@ -192,6 +187,10 @@ class Source(SourceProvenance):
         elif self.published_on_precision == DatePrecision.UNKNOWN:
             self.published_on_precision = DatePrecision.DAY
         super().save(*args, **kwargs)
+
+    def published_on_text(self):
+        """The publication date as exactly as it is known: 2022-06-08, 2022-05 or 2022."""
+        return date_text(self.published_on, self.published_on_precision)
 
 
 def date_text(value, precision):
