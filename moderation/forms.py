@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission, SubmissionSource
@@ -157,6 +158,8 @@ class CaseForm(forms.ModelForm):
         fields = CASE_FACTS
         widgets = {
             "event_date": IsoDateInput(),
+            "event_date_not_before": IsoDateInput(),
+            "event_date_not_after": IsoDateInput(),
             "first_reported_on": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
@@ -262,9 +265,10 @@ class CaseEditForm(CaseForm):
         self.initial.setdefault("outcomes", self.instance.outcomes)
         self.initial.setdefault("version", self.instance.version)
         self.grade = services.case_grade(self.instance)
+        # Help texts are rendered as HTML; the reason names the sources' outlets.
         self.fields["confidence"].help_text = _(
             "The case's sources support “%(grade)s” (%(reason)s). You may lower it, saying why."
-        ) % {"grade": self.grade.label, "reason": self.grade.reason}
+        ) % {"grade": self.grade.label, "reason": escape(self.grade.reason)}
 
     def clean(self):
         cleaned = super().clean()

@@ -94,9 +94,9 @@ def grade(sources):
         return Grade(
             Confidence.CONFIRMED,
             str(_("a court or military document, reported by %(outlet)s"))
-            % {"outlet": documents[0].outlet},
+            % {"outlet": str(documents[0].outlet)},
         )
-    outlets = sorted({_outlet_key(a.outlet): a.outlet for a in confirming}.values())
+    outlets = sorted({_outlet_key(str(a.outlet)): str(a.outlet) for a in confirming}.values())
     if len(outlets) >= 2:
         return Grade(
             Confidence.CONFIRMED,
@@ -132,35 +132,35 @@ def _example(description, *accounts):
 WORKED_EXAMPLES = [
     _example(
         _("A news site reports a soldier's refusal in his own words; no one else reports it."),
-        Account("Outlet A", AccountFrom.SERVICEMAN),
+        Account(_("outlet A"), AccountFrom.SERVICEMAN),
     ),
     _example(
         _("Two outlets each interview a different relative of the same soldier."),
-        Account("Outlet A", AccountFrom.RELATIVE),
-        Account("Outlet B", AccountFrom.RELATIVE),
+        Account(_("outlet A"), AccountFrom.RELATIVE),
+        Account(_("outlet B"), AccountFrom.RELATIVE),
     ),
     _example(
         _("One outlet has seen the court ruling that rejected the soldiers' claim."),
-        Account("Outlet A", AccountFrom.DOCUMENT),
+        Account(_("outlet A"), AccountFrom.DOCUMENT),
     ),
     _example(
         _("A second outlet repeats the first outlet's story without checking it."),
-        Account("Outlet A", AccountFrom.LAWYER),
-        Account("Outlet B", AccountFrom.LAWYER, relays=True),
+        Account(_("outlet A"), AccountFrom.LAWYER),
+        Account(_("outlet B"), AccountFrom.LAWYER, relays=True),
     ),
     _example(
         _("A newspaper cites unnamed sources; a rights group repeats the report."),
-        Account("Outlet A", AccountFrom.UNNAMED),
-        Account("Rights group", AccountFrom.UNNAMED, relays=True),
+        Account(_("outlet A"), AccountFrom.UNNAMED),
+        Account(_("a rights group"), AccountFrom.UNNAMED, relays=True),
     ),
     _example(
         _("Ukraine's military intelligence claims it; an outlet relays the claim."),
-        Account("Military intelligence", AccountFrom.PARTY_OFFICIAL),
-        Account("Outlet A", AccountFrom.PARTY_OFFICIAL, relays=True),
+        Account(_("military intelligence"), AccountFrom.PARTY_OFFICIAL),
+        Account(_("outlet A"), AccountFrom.PARTY_OFFICIAL, relays=True),
     ),
     _example(
         _("An analyst group describes a photographed document and warns it may be fake."),
-        Account("Analyst group", AccountFrom.DOCUMENT, says_unconfirmed=True),
+        Account(_("an analyst group"), AccountFrom.DOCUMENT, says_unconfirmed=True),
     ),
 ]
 

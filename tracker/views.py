@@ -1,13 +1,15 @@
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .cache import cached_content, cached_figures
 from .facets import chips, empty_result_suggestions, label_options, listing_counts
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
+from .grading import RANK, grade, worked_examples
 from .models import Case
 from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
@@ -114,6 +116,27 @@ def _case_list_content(request):
     return render_to_string("tracker/_case_list_content.html", context, request)
 
 
+def _linked_cases(case):
+    """The published cases related to `case` or possibly duplicating it, in one query."""
+
+    def linked(relation):
+        through = getattr(Case, relation).through
+        return Exists(through.objects.filter(from_case=case.pk, to_case=OuterRef("pk")))
+
+    return (
+        Case.objects.public()
+        .annotate(is_related=linked("related_cases"), is_duplicate=linked("possible_duplicates"))
+        .filter(Q(is_related=True) | Q(is_duplicate=True))
+        .order_by("-event_date", "-id")
+    )
+
+
+@require_safe
+def methodology(request):
+    context = {"examples": worked_examples(), "submit_url": reverse("submissions:submit")}
+    return render(request, "tracker/methodology.html", context)
+
+
 @require_safe
 def case_detail(request, pk, slug=None):
     case = get_object_or_404(Case.objects.citable().select_related("home_region"), pk=pk)
@@ -121,16 +144,24 @@ def case_detail(request, pk, slug=None):
         return render(request, "tracker/case_retracted.html", {"case": case}, status=410)
     if slug is not None and slug != case.slug:
         return redirect(case, permanent=True)
+    # The preservation status and snapshot come in the same query (no extra one).
+    sources = list(
+        case.sources.select_related("preservation__snapshot").defer("preservation__snapshot__text")
+    )
+    others = list(_linked_cases(case))
+    supported = grade(sources)
     context = {
         "case": case,
-        # The preservation status and snapshot come in the same query (no extra one).
-        "sources": case.sources.select_related("preservation__snapshot").defer(
-            "preservation__snapshot__text"
-        ),
+        "sources": sources,
+        # The grade the sources support, with its reason; the case's own grade is lower
+        # only when a moderator said why (case.confidence_note).
+        "grade": supported,
+        "confidence_lowered": RANK[case.confidence] < RANK[supported.confidence],
         "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
         "events": case.events.all(),
         "outcomes": case.get_outcomes_display(),
         "corrections": case.corrections.all(),
-        "related": case.related_cases.public().order_by("-event_date"),
+        "related": [other for other in others if other.is_related and not other.is_duplicate],
+        "possible_duplicates": [other for other in others if other.is_duplicate],
     }
     return render(request, "tracker/case_detail.html", context)

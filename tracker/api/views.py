@@ -67,5 +67,6 @@ class CaseDetail(generics.RetrieveAPIView):
         "events",
         "corrections",
         Prefetch("related_cases", queryset=Case.objects.public().only("id", "title")),
+        Prefetch("possible_duplicates", queryset=Case.objects.public().only("id", "title")),
     )
     serializer_class = CaseDetailSerializer

@@ -204,6 +204,12 @@ class Case(CaseFacts):
 
         return [CaseOutcome.Outcome(value).label for value in self.outcomes]
 
+    def other_service_statuses_display(self):
+        return [self.ServiceStatus(value).label for value in self.other_service_statuses]
+
+    def other_forces_display(self):
+        return [self.Force(value).label for value in self.other_forces]
+
     def people_display(self):
         if self.people_count is None:
             return None
