@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from submissions.models import Submission, SubmissionSource
 from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutcome, DatePrecision
 from tracker.models.facts import WORD_QUALIFIER_COUNTS
+from tracker.models.related import LEGAL_KINDS
 from tracker.widgets import IsoDateInput
 
 from . import services
@@ -285,6 +286,9 @@ class CaseEditForm(CaseForm):
         return cleaned
 
 
+LEGAL_EVENT_FIELDS = ("court", "legal_basis", "claimants", "result", "closed_hearing")
+
+
 class MergeForm(forms.Form):
     case = forms.IntegerField(
         label=_("Case number"),
@@ -326,6 +330,22 @@ class MergeForm(forms.Form):
     event_description = forms.CharField(
         label=_("Timeline event: what happened"), required=False, max_length=1000
     )
+    # A timeline event that is a step of legal proceedings says more (tracker LEGAL_KINDS).
+    event_court = forms.CharField(label=_("Legal step: court"), required=False, max_length=200)
+    event_legal_basis = forms.ChoiceField(
+        label=_("Legal step: article or ground"),
+        choices=[("", "—")] + list(CaseEvent.LegalBasis.choices),
+        required=False,
+    )
+    event_claimants = forms.IntegerField(
+        label=_("Legal step: number of claimants"), min_value=1, required=False
+    )
+    event_result = forms.ChoiceField(
+        label=_("Legal step: result"),
+        choices=[("", "—")] + list(CaseEvent.Result.choices),
+        required=False,
+    )
+    event_closed_hearing = _yes_no(_("Legal step: heard behind closed doors?"))
     correction_note = forms.CharField(
         label=_("Public correction note (optional)"),
         required=False,
@@ -366,6 +386,14 @@ class MergeForm(forms.Form):
         ]
         if any(event) and not all(event):
             self.add_error("event_description", _("A timeline event needs a date, kind and text."))
+        legal = [cleaned.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS]
+        if any(value not in (None, "") for value in legal) and (
+            cleaned.get("event_kind") not in LEGAL_KINDS
+        ):
+            self.add_error(
+                "event_kind",
+                _("Court, article, claimants and result belong to a step of legal proceedings."),
+            )
         return cleaned
 
     def merge_data(self):
@@ -383,5 +411,8 @@ class MergeForm(forms.Form):
                 "date_precision": data.get("event_date_precision") or DatePrecision.DAY,
                 "kind": data["event_kind"],
                 "description": data["event_description"],
+                **{name: data.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS},
             }
+            for name in ("court", "legal_basis", "result"):
+                merge_data["event"][name] = merge_data["event"][name] or ""
         return merge_data

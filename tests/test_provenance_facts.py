@@ -241,3 +241,34 @@ def test_several_is_counted_as_the_least_it_means(moderator_client, region):
 
     case.refresh_from_db()
     assert (case.people_count, case.people_display()) == (2, "several")
+
+
+def test_a_merge_may_add_a_legal_step_and_only_to_a_legal_kind(region):
+    from moderation.forms import MergeForm
+
+    case = make_case(home_region=region)
+    base = {
+        "case": case.pk,
+        "event_date": "2022-05-25",
+        "event_kind": "ruling",
+        "event_description": "The claim was rejected.",
+        "event_court": "Nalchik garrison court",
+        "event_claimants": "115",
+        "event_result": "rejected",
+        "event_closed_hearing": "true",
+    }
+    form = MergeForm(base)
+    assert form.is_valid(), form.errors
+    event = form.merge_data()["event"]
+    assert (event["court"], event["claimants"], event["result"], event["closed_hearing"]) == (
+        "Nalchik garrison court",
+        115,
+        "rejected",
+        True,
+    )
+    CaseEvent.objects.create(case=case, **event)
+    assert case.events.get().is_legal_step
+
+    wrong = MergeForm({**base, "event_kind": "dismissal"})
+    assert not wrong.is_valid()
+    assert "belong to a step of legal proceedings" in str(wrong.errors["event_kind"])
