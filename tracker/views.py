@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -116,21 +116,6 @@ def _case_list_content(request):
     return render_to_string("tracker/_case_list_content.html", context, request)
 
 
-def _linked_cases(case):
-    """The published cases related to `case` or possibly duplicating it, in one query."""
-
-    def linked(relation):
-        through = getattr(Case, relation).through
-        return Exists(through.objects.filter(from_case=case.pk, to_case=OuterRef("pk")))
-
-    return (
-        Case.objects.public()
-        .annotate(is_related=linked("related_cases"), is_duplicate=linked("possible_duplicates"))
-        .filter(Q(is_related=True) | Q(is_duplicate=True))
-        .order_by("-event_date", "-id")
-    )
-
-
 @require_safe
 def methodology(request):
     context = {"examples": worked_examples(), "submit_url": reverse("submissions:submit")}
@@ -148,7 +133,7 @@ def case_detail(request, pk, slug=None):
     sources = list(
         case.sources.select_related("preservation__snapshot").defer("preservation__snapshot__text")
     )
-    others = list(_linked_cases(case))
+    others = list(Case.objects.public().linked_to(case))
     supported = grade(sources)
     context = {
         "case": case,

@@ -135,8 +135,9 @@ class CaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     events = CaseEventSerializer(many=True, read_only=True, help_text="Timeline after the refusal.")
     corrections = CaseCorrectionSerializer(many=True, read_only=True)
-    related_cases = RelatedCaseSerializer(many=True, read_only=True)
+    related_cases = RelatedCaseSerializer(source="public_related", many=True, read_only=True)
     possible_duplicates = RelatedCaseSerializer(
+        source="public_duplicates",
         many=True,
         read_only=True,
         help_text="Cases that may record the same episode; not merged until a moderator decides.",

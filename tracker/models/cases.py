@@ -42,6 +42,22 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(Exists(CaseOutcome.objects.filter(case=OuterRef("pk"), outcome=outcome)))
 
+    def linked_to(self, case):
+        """Cases related to `case` or possibly duplicating it, each annotated
+        `is_related` / `is_duplicate`: both lists of a case's page and API in one query."""
+
+        def linked(relation):
+            through = getattr(Case, relation).through
+            return Exists(through.objects.filter(from_case=case.pk, to_case=OuterRef("pk")))
+
+        return (
+            self.annotate(
+                is_related=linked("related_cases"), is_duplicate=linked("possible_duplicates")
+            )
+            .filter(Q(is_related=True) | Q(is_duplicate=True))
+            .order_by(F("event_date").desc(nulls_last=True), "-id")
+        )
+
     def for_listing(self):
         """What a listing row shows, fetched in a fixed number of queries."""
         return self.select_related("home_region").prefetch_related("outcome_rows")
