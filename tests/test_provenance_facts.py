@@ -148,7 +148,7 @@ def test_the_case_page_says_why_it_has_its_grade_and_where_sources_disagree(
     content = client.get(documented_case.get_absolute_url()).content.decode()
 
     assert (
-        "confirmed: a court or military document, reported by The Wall Street Journal." in content
+        "Confirmed: a court or military document, reported by The Wall Street Journal." in content
     )
     assert reverse("tracker:methodology") + "#confidence" in content
     assert "Where the sources disagree" in content and "about 80 conscripts" in content
@@ -183,7 +183,7 @@ def test_a_lowered_grade_shows_the_moderators_reason(client, region):
         sources=[{"outlet": "Sever.Realii", "relays": True}],
     )
     content = client.get(case.get_absolute_url()).content.decode()
-    assert "unconfirmed, lower than the “reported” its sources support" in content
+    assert "Unconfirmed, lower than the “reported” its sources support" in content
     assert "no other source confirms it" in content
 
 
