@@ -26,17 +26,27 @@ def _inline_changes(form, formsets):
                 also_changed.append("sources")
         elif formset.model is CaseEvent and formset.has_changed():
             also_changed.append("events")
-    if "related_cases" in form.changed_data:
-        also_changed.append("related_cases")
+    for name in ("related_cases", "possible_duplicates"):
+        if name in form.changed_data:
+            also_changed.append(name)
     return {"also_changed": also_changed, "sources_added": added, "sources_removed": removed}
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(admin.StackedInline):
     model = Source
     extra = 0
     # A link typed without a scheme is taken as https, never plain http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["outlet", "url", "title", "published_on", "language", "archive_url", "verified_by"]
+    # The provenance fields are what the confidence rule reads (tracker/grading.py).
+    fields = [
+        ("outlet", "language"),
+        ("url", "archive_url"),
+        "title",
+        ("published_on", "published_on_precision"),
+        "cited_in",
+        ("account_from", "relays", "relayed_source", "says_unconfirmed"),
+        "verified_by",
+    ]
     raw_id_fields = ["verified_by"]
 
 
@@ -81,7 +91,7 @@ class CaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [*CASE_FACTS, "related_cases"]
+        fields = [*CASE_FACTS, "related_cases", "possible_duplicates"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +138,7 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "unit", "location", "sources__outlet"]
     date_hierarchy = "event_date"
     list_select_related = ["home_region"]
-    autocomplete_fields = ["home_region", "related_cases"]
+    autocomplete_fields = ["home_region", "related_cases", "possible_duplicates"]
     readonly_fields = [
         "slug",
         "status",
@@ -148,16 +158,27 @@ class CaseAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("event_date", "event_date_precision"),
+                    ("event_date_not_before", "event_date_not_after"),
                     "first_reported_on",
                     ("people_count", "people_qualifier"),
                     "named_people",
                     "service_status",
+                    "other_service_statuses",
                 ]
             },
         ),
         (
             gettext_lazy("Force and place"),
-            {"fields": ["force", "unit", "home_region", "location_country", "location"]},
+            {
+                "fields": [
+                    "force",
+                    "other_forces",
+                    "unit",
+                    "home_region",
+                    "location_country",
+                    "location",
+                ]
+            },
         ),
         (
             gettext_lazy("What happened"),
@@ -167,7 +188,10 @@ class CaseAdmin(admin.ModelAdmin):
                     "outcomes",
                     "legal_articles",
                     "confidence",
+                    "confidence_note",
+                    "conflicting_accounts",
                     "related_cases",
+                    "possible_duplicates",
                 ]
             },
         ),

@@ -1,34 +1,40 @@
-"""The confidence rule: what a case's verified sources support.
-
-Confirmed: two or more verified sources, each independent of the others. Reported: one
-verified source. Unconfirmed: none. A moderator may lower the grade with a reason, never
-raise it. Used by the publish form (to explain) and by moderation/services.py (to enforce).
+"""The confidence rule as moderation applies it. The rule itself is tracker/grading.py (the
+seeds loader and the methodology page use it too); here: which sources count (a report's
+verified ones), and the check that a moderator only lowers a grade, with a reason. Used by
+the publish and edit forms (to explain) and by moderation/services (to enforce).
 """
 
 from django.utils.translation import gettext as _
 
+from tracker.grading import RANK as CONFIDENCE_RANK
+from tracker.grading import grade, settle
 from tracker.models import Case
 
 Confidence = Case.Confidence
-CONFIDENCE_RANK = {Confidence.UNCONFIRMED: 0, Confidence.REPORTED: 1, Confidence.CONFIRMED: 2}
+
+__all__ = [
+    "CONFIDENCE_RANK",
+    "ModerationError",
+    "case_grade",
+    "check_confidence",
+    "grade",
+    "settle",
+    "suggested_confidence",
+]
 
 
 class ModerationError(Exception):
     """An action that cannot be done; the message tells the moderator why."""
 
 
-def grade(independent_count, verified_count):
-    if independent_count >= 2:
-        return Confidence.CONFIRMED
-    if verified_count >= 1:
-        return Confidence.REPORTED
-    return Confidence.UNCONFIRMED
-
-
 def suggested_confidence(sources):
-    """The grade these submitted sources support."""
-    verified = [source for source in sources if source.is_verified]
-    return grade(sum(1 for source in verified if source.independent), len(verified))
+    """The grade these submitted sources support (only verified ones count)."""
+    return grade([source for source in sources if source.is_verified]).confidence
+
+
+def case_grade(case):
+    """The Grade a case's own sources support (every source on a case was verified)."""
+    return grade(case.sources.all())
 
 
 def check_confidence(chosen, suggested, reason):

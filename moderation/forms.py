@@ -1,10 +1,13 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission, SubmissionSource
 from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutcome, DatePrecision
+from tracker.models.facts import WORD_QUALIFIER_COUNTS
+from tracker.models.related import LEGAL_KINDS
 from tracker.widgets import IsoDateInput
 
 from . import services
@@ -81,7 +84,14 @@ class SourceVerificationForm(forms.ModelForm):
 
     class Meta:
         model = SubmissionSource
-        fields = ["reachable", "supports_report", "independent", "verification_note"]
+        fields = [
+            "reachable",
+            "supports_report",
+            "independent",
+            "account_from",
+            "says_unconfirmed",
+            "verification_note",
+        ]
         widgets = {"verification_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -90,6 +100,8 @@ class SourceVerificationForm(forms.ModelForm):
         for name in ("reachable", "supports_report", "independent"):
             value = getattr(self.instance, name)
             self.initial[name] = "" if value is None else str(value).lower()
+        # Not stated until the moderator says whose account the source gives.
+        self.fields["account_from"].required = False
 
 
 class AskForm(forms.Form):
@@ -147,6 +159,8 @@ class CaseForm(forms.ModelForm):
         fields = CASE_FACTS
         widgets = {
             "event_date": IsoDateInput(),
+            "event_date_not_before": IsoDateInput(),
+            "event_date_not_after": IsoDateInput(),
             "first_reported_on": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
@@ -168,6 +182,9 @@ class CaseForm(forms.ModelForm):
         # act on (a violated constraint would only name itself).
         unknown = Case.PeopleQualifier.UNKNOWN
         count, qualifier = cleaned.get("people_count"), cleaned.get("people_qualifier")
+        if count is None and qualifier in WORD_QUALIFIER_COUNTS:
+            # "Several" and "several hundred" are counted as the least they mean.
+            count = cleaned["people_count"] = WORD_QUALIFIER_COUNTS[qualifier]
         if count is not None and qualifier == unknown:
             self.add_error(
                 "people_qualifier",
@@ -177,6 +194,13 @@ class CaseForm(forms.ModelForm):
             self.add_error(
                 "people_qualifier", _("Without a number of people, choose “unknown” here.")
             )
+        not_before = cleaned.get("event_date_not_before")
+        not_after = cleaned.get("event_date_not_after")
+        if not_before and not_after and not_before > not_after:
+            self.add_error(
+                "event_date_not_after",
+                _("“Refusal not before” must not be later than “refusal not after”."),
+            )
         return cleaned
 
     def case_data(self):
@@ -184,18 +208,13 @@ class CaseForm(forms.ModelForm):
 
 
 class PublishForm(CaseForm):
-    confidence_reason = forms.CharField(
-        label=_("Why the confidence is lower than the sources support"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
     def __init__(self, *args, suggested, report_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = suggested
         self.report_text = report_text
         self.fields["confidence"].help_text = _(
-            "The verified sources support “%(grade)s”. You may lower it with a reason."
+            "The verified sources support “%(grade)s” (the rule on the methodology page). "
+            "You may lower it, saying why below."
         ) % {"grade": Case.Confidence(suggested).label}
 
     def clean_summary(self):
@@ -208,10 +227,10 @@ class PublishForm(CaseForm):
         if "confidence" in cleaned:
             try:
                 services.check_confidence(
-                    cleaned["confidence"], self.suggested, cleaned.get("confidence_reason")
+                    cleaned["confidence"], self.suggested, cleaned.get("confidence_note")
                 )
             except services.ModerationError as error:
-                raise ValidationError(str(error)) from None
+                self.add_error("confidence", str(error))
         return cleaned
 
 
@@ -246,6 +265,28 @@ class CaseEditForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("outcomes", self.instance.outcomes)
         self.initial.setdefault("version", self.instance.version)
+        self.grade = services.case_grade(self.instance)
+        # Help texts are rendered as HTML; the reason names the sources' outlets.
+        self.fields["confidence"].help_text = _(
+            "The case's sources support “%(grade)s” (%(reason)s). You may lower it, saying why."
+        ) % {"grade": self.grade.label, "reason": escape(self.grade.reason)}
+
+    def clean(self):
+        cleaned = super().clean()
+        # Checked when the moderator changes the grade or its reason: an untouched grade
+        # of a case published before the rule was computed is left as it was.
+        touched = {"confidence", "confidence_note"} & set(self.changed_data)
+        if touched and "confidence" in cleaned:
+            try:
+                services.check_confidence(
+                    cleaned["confidence"], self.grade.confidence, cleaned.get("confidence_note")
+                )
+            except services.ModerationError as error:
+                self.add_error("confidence", str(error))
+        return cleaned
+
+
+LEGAL_EVENT_FIELDS = ("court", "legal_basis", "claimants", "result", "closed_hearing")
 
 
 class MergeForm(forms.Form):
@@ -289,6 +330,22 @@ class MergeForm(forms.Form):
     event_description = forms.CharField(
         label=_("Timeline event: what happened"), required=False, max_length=1000
     )
+    # A timeline event that is a step of legal proceedings says more (tracker LEGAL_KINDS).
+    event_court = forms.CharField(label=_("Legal step: court"), required=False, max_length=200)
+    event_legal_basis = forms.ChoiceField(
+        label=_("Legal step: article or ground"),
+        choices=[("", "—")] + list(CaseEvent.LegalBasis.choices),
+        required=False,
+    )
+    event_claimants = forms.IntegerField(
+        label=_("Legal step: number of claimants"), min_value=1, required=False
+    )
+    event_result = forms.ChoiceField(
+        label=_("Legal step: result"),
+        choices=[("", "—")] + list(CaseEvent.Result.choices),
+        required=False,
+    )
+    event_closed_hearing = _yes_no(_("Legal step: heard behind closed doors?"))
     correction_note = forms.CharField(
         label=_("Public correction note (optional)"),
         required=False,
@@ -329,6 +386,14 @@ class MergeForm(forms.Form):
         ]
         if any(event) and not all(event):
             self.add_error("event_description", _("A timeline event needs a date, kind and text."))
+        legal = [cleaned.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS]
+        if any(value not in (None, "") for value in legal) and (
+            cleaned.get("event_kind") not in LEGAL_KINDS
+        ):
+            self.add_error(
+                "event_kind",
+                _("Court, article, claimants and result belong to a step of legal proceedings."),
+            )
         return cleaned
 
     def merge_data(self):
@@ -346,5 +411,8 @@ class MergeForm(forms.Form):
                 "date_precision": data.get("event_date_precision") or DatePrecision.DAY,
                 "kind": data["event_kind"],
                 "description": data["event_description"],
+                **{name: data.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS},
             }
+            for name in ("court", "legal_basis", "result"):
+                merge_data["event"][name] = merge_data["event"][name] or ""
         return merge_data

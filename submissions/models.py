@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tracker.models import Case, CaseOutcome, ReportedFacts
+from tracker.models import Case, CaseOutcome, ReportedFacts, SourceProvenance
 from tracker.privacy import coarse_now
 from tracker.storage import PrivateFileSystemStorage, attachment_storage
 
@@ -177,7 +177,7 @@ class Submission(ReportedFacts):
         return [CaseOutcome.Outcome(value).label for value in self.outcomes]
 
 
-class SubmissionSource(models.Model):
+class SubmissionSource(SourceProvenance):
     """A link the submitter gave, with the moderator's verification of it."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sources")

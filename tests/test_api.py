@@ -113,7 +113,14 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
     nalchik, pskov, _conscript = cases
     nalchik.related_cases.add(pskov, draft_case)
     CaseEvent.objects.create(
-        case=nalchik, date="2022-06-01", kind=CaseEvent.Kind.RULING, description="Appeal lost."
+        case=nalchik,
+        date="2022-06-01",
+        kind=CaseEvent.Kind.RULING,
+        description="Appeal lost.",
+        court="Nalchik garrison court",
+        legal_basis=CaseEvent.LegalBasis.DISMISSAL_CONTRACT,
+        claimants=115,
+        result=CaseEvent.Result.REJECTED,
     )
     CaseCorrection.objects.create(case=nalchik, note="Number of people corrected.")
     data = client.get(f"/api/cases/{nalchik.pk}/").json()
@@ -123,6 +130,11 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
             "date_precision": "day",
             "kind": "ruling",
             "description": "Appeal lost.",
+            "court": "Nalchik garrison court",
+            "legal_basis": "dismissal_contract",
+            "claimants": 115,
+            "result": "rejected",
+            "closed_hearing": None,
         }
     ]
     assert [correction["note"] for correction in data["corrections"]] == [
@@ -203,10 +215,12 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 
 def test_the_detail_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, cases):
-    cases[0].related_cases.add(*cases[1:])
+    cases[0].related_cases.add(cases[1])
+    cases[0].possible_duplicates.add(cases[2])
     with django_assert_max_num_queries(6):
         response = client.get(f"/api/cases/{cases[0].pk}/")
-    assert len(response.json()["related_cases"]) == 2
+    assert [case["id"] for case in response.json()["related_cases"]] == [cases[1].pk]
+    assert [case["id"] for case in response.json()["possible_duplicates"]] == [cases[2].pk]
 
 
 def test_anonymous_clients_are_throttled(client, cases, monkeypatch):

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 PRIVATE_APPS = ["submissions", "moderation"]
 PUBLIC_MODELS = [Case, CaseOutcome, Source, CaseEvent, CaseCorrection, Region]
 SHARED_WITH_PUBLIC_MODELS = {
+    # A source's provenance: a moderator records it on a report's source, the case's
+    # source publishes it.
+    "account_from",
+    "says_unconfirmed",
     "id",
     "event_date",
     "event_date_precision",

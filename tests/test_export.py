@@ -190,8 +190,8 @@ def test_the_export_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, region, url_name
 ):
     make_bulk_cases(120, region)
-    # The region check, then the cases, their outcomes and their sources per chunk.
-    with django_assert_max_num_queries(4):
+    # The region check, then the cases, their outcomes, sources and legal steps per chunk.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse(url_name), {"region": "RU-KB"})
         content = b"".join(response.streaming_content)
     assert content.count(b"Bulk case") == 120

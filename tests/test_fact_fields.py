@@ -66,3 +66,12 @@ def test_the_data_dictionary_explains_every_fact_with_its_model_help_text(client
     for fact in CASE_FACTS:
         assert f"<code>{fact}</code>" in content, fact
         assert str(Case._meta.get_field(fact).help_text) in content.replace("&#x27;", "'"), fact
+
+
+@pytest.mark.parametrize(
+    "fact", [f for f in CASE_FACTS if Case._meta.get_field(f).get_internal_type() == "DateField"]
+)
+def test_every_date_fact_is_written_in_iso_so_it_round_trips_in_every_language(fact):
+    from tracker.widgets import IsoDateInput
+
+    assert isinstance(CaseEditForm.base_fields[fact].widget, IsoDateInput)

@@ -41,6 +41,11 @@ def full_case(region):
         location="Belgorod",
         legal_articles="332, 337",
         outcomes=["dismissed", "court_pending"],
+        event_date_not_before=datetime.date(2022, 2, 24),
+        event_date_not_after=datetime.date(2022, 3, 5),
+        other_service_statuses=["conscript", "mobilised"],
+        other_forces=["rosgvardia_omon"],
+        conflicting_accounts="One outlet says 1,200; another says 1,000.",
     )
 
 
@@ -86,6 +91,8 @@ def test_the_case_edit_form_round_trips_unchanged(logged_in, full_case, language
 
     assert ("event_date", "2022-02-28") in fields
     assert ("first_reported_on", "2022-03-05") in fields
+    assert ("event_date_not_before", "2022-02-24") in fields
+    assert ("other_service_statuses", "mobilised") in fields
     assert response.status_code == 302
     assert snapshot(full_case) == before
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EDIT_CASE).exists()

@@ -75,3 +75,41 @@ def test_the_seed_cases_appear_in_the_public_listing(client):
     assert response.status_code == 200
     kbr = Case.objects.get(seed_id="kbr-rosgvardia-3723-dismissed")
     assert kbr.title in response.content.decode()
+
+
+def test_a_source_without_a_link_says_where_it_is_cited_from():
+    for seed in read_seeds():
+        for source in seed["sources"]:
+            assert source["url"] or source["cited_in"], (seed["seed_id"], source["outlet"])
+
+
+def test_the_seed_cases_keep_what_the_documents_say():
+    load()
+    plastun = Case.objects.get(seed_id="krasnodar-omon-plastun-dismissed")
+    # Nine withdrew their lawsuit, not their refusal.
+    assert "lawsuit_withdrawn" in plastun.outcomes
+    assert "pressured_withdraw" not in plastun.outcomes
+    assert "according to Agora's Pavel Chikov" in plastun.summary
+    steps = list(plastun.events.filter(result__gt="").values_list("result", "claimants"))
+    assert steps == [("withdrawn", 9), ("pending", 3)]
+    # "Several hundred" is a word in the document, not a number.
+    decree = Case.objects.get(seed_id="army-base-decree-march-4-dismissals")
+    assert (decree.people_qualifier, decree.people_display()) == ("hundreds", "several hundred")
+    # The desertion threat is an article too.
+    pskov = Case.objects.get(seed_id="pskov-60-contract-soldiers-refused")
+    assert pskov.legal_articles == "332, 338"
+    # A source dated to the month by its document is not given a day.
+    wsj = Source.objects.filter(outlet="The Wall Street Journal").first()
+    assert wsj.published_on_precision == "month" and str(wsj).endswith("2022-05")
+    # A mixed group keeps its other status.
+    marines = Case.objects.get(seed_id="crimea-marines-80-refused-kherson")
+    assert (marines.service_status, marines.other_service_statuses) == ("conscript", ["contract"])
+
+
+def test_possible_duplicates_are_flagged_both_ways_and_not_merged():
+    load()
+    yurga = Case.objects.get(seed_id="kemerovo-yurga-21005-pressured-to-stay")
+    battalions = Case.objects.get(seed_id="central-district-battalions-decline-redeployment")
+    assert list(yurga.possible_duplicates.all()) == [battalions]
+    assert list(battalions.possible_duplicates.all()) == [yurga]
+    assert battalions not in yurga.related_cases.all()

@@ -145,7 +145,7 @@ def test_confidence_is_lowered_only_with_a_reason(moderator_client, region):
     publish(
         moderator_client,
         submission,
-        case_form(region, confidence="reported", confidence_reason=reason),
+        case_form(region, confidence="reported", confidence_note=reason),
     )
 
     submission.refresh_from_db()

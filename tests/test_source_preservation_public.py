@@ -161,7 +161,8 @@ def test_preservation_adds_no_query_to_the_data_and_the_case_page(
         assert client.get(reverse("api:case_list")).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("api:case_detail", args=[cases[0].pk])).status_code == 200
-    with django_assert_max_num_queries(4):
+    # Cases, outcomes, sources (with their preservation) and legal steps.
+    with django_assert_max_num_queries(5):
         b"".join(client.get(reverse("tracker:case_export_json")).streaming_content)
     with django_assert_max_num_queries(7):
         assert client.get(cases[0].get_absolute_url()).status_code == 200

@@ -27,9 +27,12 @@ from .models import (
     REGION_NAME_LANGUAGES,
     SOURCE_ORDER,
     Case,
+    CaseEvent,
     CaseOutcome,
     Source,
+    date_text,
 )
+from .models.related import LEGAL_KINDS
 from .preservation.fields import SOURCE_FIELDS
 from .preservation.fields import SOURCE_VALUES as PRESERVATION_VALUES
 from .preservation.fields import from_values as preservation_values
@@ -55,7 +58,12 @@ class Column:
 def _fact_column(name):
     """A fact's column, documented by its model field's help text and choices."""
     field = Case._meta.get_field(name)
-    return Column(name, field.help_text, field.choices or None)
+    return Column(name, field.help_text, field.choices or getattr(field, "item_choices", None))
+
+
+def _model_column(model, name):
+    field = model._meta.get_field(name)
+    return Column(name, field.help_text or field.verbose_name, field.choices or None)
 
 
 # Columns the record adds around the facts: before them, after them, and after one fact.
@@ -92,6 +100,14 @@ TRAILING_COLUMNS = [
             "listed under 'Sources' below."
         ),
     ),
+    Column(
+        "legal_steps",
+        _(
+            "The steps of legal proceedings on the case's timeline, each as 'date kind: court, "
+            "basis, claimants, result', separated by ' | '. The JSON export gives them as a "
+            "list of objects with the fields listed under 'Legal steps' below."
+        ),
+    ),
 ]
 # Title and summary lead, as on the case page; the other facts follow in model order.
 EXPORT_FACTS = ("title", "summary", *(f for f in CASE_FACTS if f not in ("title", "summary")))
@@ -119,6 +135,28 @@ CASE_VALUES = {
     },
 }
 SOURCE_VALUES = ("outlet", "url", "title", "published_on", "language", "archive_url")
+# What each source says of its provenance (the confidence rule reads it), in the JSON export
+# and the API, documented on /data/ by the model's help texts.
+SOURCE_PROVENANCE = (
+    "published_on_precision",
+    "cited_in",
+    "account_from",
+    "relays",
+    "relayed_source",
+    "says_unconfirmed",
+)
+SOURCE_PROVENANCE_COLUMNS = [_model_column(Source, name) for name in SOURCE_PROVENANCE]
+LEGAL_STEP_VALUES = (
+    "date",
+    "date_precision",
+    "kind",
+    "court",
+    "legal_basis",
+    "claimants",
+    "result",
+    "closed_hearing",
+)
+LEGAL_STEP_COLUMNS = [_model_column(CaseEvent, name) for name in LEGAL_STEP_VALUES]
 
 
 def export_records(case_filter, case_url):
@@ -126,7 +164,7 @@ def export_records(case_filter, case_url):
 
     Plain values, not model instances: a case and its prefetched sources point at each
     other, and such cycles would pile up until the garbage collector ran. Per chunk, one
-    query reads the cases and one each reads their outcomes and sources.
+    query reads the cases and one each reads their outcomes, sources and legal steps.
     """
     rows = case_filter.qs.values(*CASE_VALUES.values()).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
@@ -142,18 +180,26 @@ def export_records(case_filter, case_url):
         for source in (
             Source.objects.filter(case_id__in=ids)
             .order_by("case_id", *SOURCE_ORDER)
-            .values("case_id", *SOURCE_VALUES, *PRESERVATION_VALUES.values())
+            .values("case_id", *SOURCE_VALUES, *SOURCE_PROVENANCE, *PRESERVATION_VALUES.values())
         ):
             source.update(preservation_values(source))
             # A missing link is null in JSON, as in the API; the CSV cell is empty either way.
             source["url"] = source["url"] or None
             source["archive_url"] = source["archive_url"] or None
             sources[source.pop("case_id")].append(source)
+        legal_steps = defaultdict(list)
+        for step in (
+            CaseEvent.objects.filter(case_id__in=ids, kind__in=LEGAL_KINDS)
+            .order_by("case_id", "date", "id")
+            .values("case_id", *LEGAL_STEP_VALUES)
+        ):
+            legal_steps[step.pop("case_id")].append(step)
         for row in chunk:
             record = {name: row[field] for name, field in CASE_VALUES.items()}
             record["url"] = case_url(row["id"])
             record["outcomes"] = outcomes[row["id"]]
             record["sources"] = sources[row["id"]]
+            record["legal_steps"] = legal_steps[row["id"]]
             yield {name: record[name] for name in COLUMN_NAMES}
 
 
@@ -165,9 +211,22 @@ def neutralise_formula(value):
 
 
 def _source_text(source):
-    date = f" ({source['published_on']:%Y-%m-%d})" if source["published_on"] else ""
+    published = date_text(source["published_on"], source["published_on_precision"])
+    date = f" ({published})" if published else ""
     link = f" {source['url']}" if source["url"] else ""
     return f"{source['outlet']}{date}{link}"
+
+
+def _legal_step_text(step):
+    details = [
+        step["court"],
+        step["legal_basis"],
+        f"{step['claimants']} claimants" if step["claimants"] else "",
+        step["result"],
+        "closed hearing" if step["closed_hearing"] else "",
+    ]
+    described = ", ".join(detail for detail in details if detail)
+    return f"{date_text(step['date'], step['date_precision'])} {step['kind']}: {described}"
 
 
 def csv_cells(record):
@@ -178,6 +237,10 @@ def csv_cells(record):
             value = LIST_SEPARATOR.join(value)
         elif name == "sources":
             value = LIST_SEPARATOR.join(_source_text(source) for source in value)
+        elif name == "legal_steps":
+            value = LIST_SEPARATOR.join(_legal_step_text(step) for step in value)
+        elif isinstance(value, list):  # the further forces or statuses of a mixed group
+            value = LIST_SEPARATOR.join(value)
         elif value is None:
             value = ""
         elif hasattr(value, "isoformat"):
@@ -274,5 +337,9 @@ def data_dictionary(request):
     return render(
         request,
         "tracker/data_dictionary.html",
-        {"columns": COLUMNS, "source_fields": SOURCE_FIELDS},
+        {
+            "columns": COLUMNS,
+            "source_fields": [*SOURCE_PROVENANCE_COLUMNS, *SOURCE_FIELDS],
+            "legal_step_fields": LEGAL_STEP_COLUMNS,
+        },
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseOutcome, Region, Source, region_name_field
+from .models import Case, CaseEvent, CaseOutcome, Region, Source, region_name_field
 from .search import order_by_relevance, search_cases
 from .widgets import CachedModelChoices, FilterForm, IsoDateInput
 
@@ -103,6 +103,13 @@ class CaseFilter(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(
         label=_("Confidence"), choices=Case.Confidence.choices, empty_label=_("any")
     )
+    court = django_filters.ChoiceFilter(
+        label=_("Court case"),
+        choices=CaseEvent.Result.choices,
+        method="filter_court",
+        empty_label=_("any"),
+        help_text=_("Where the latest step of the case's legal proceedings stands."),
+    )
     people = PeopleFilter(
         label=_("At least this many people"),
         field_name="people_count",
@@ -149,6 +156,15 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_outcome(self, queryset, name, value):
         return queryset.with_outcome(value)
+
+    def filter_court(self, queryset, name, value):
+        # The latest legal step with a result says where the proceedings stand; an earlier
+        # "pending" overtaken by a ruling does not count.
+        later = CaseEvent.objects.filter(
+            case=OuterRef("case"), date__gt=OuterRef("date"), result__gt=""
+        )
+        latest = CaseEvent.objects.filter(case=OuterRef("pk"), result=value).exclude(Exists(later))
+        return queryset.filter(Exists(latest))
 
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(

@@ -13,16 +13,44 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CASE_FACTS, Case, Region
+from .grading import grade, settle
+from .models import CASE_FACTS, Case, DatePrecision, Region, Source
 
 SEEDS_FILE = Path(settings.BASE_DIR) / "seeds" / "cases.json"
 
-# The seed file gives every fact but two: the home region as its code, and the first report
-# date, which is the earliest of the sources' dates.
-DERIVED_FACTS = ("home_region", "first_reported_on")
+# The seed file gives every fact but three: the home region as its code; the first report
+# date, the earliest exact date of its sources; and the confidence, which the rule
+# (tracker/grading.py) computes from the sources (a seed may only lower it, saying why in
+# `confidence_note`, through a "confidence" key of its own).
+DERIVED_FACTS = ("home_region", "first_reported_on", "confidence")
 SEED_FACTS = tuple(field for field in CASE_FACTS if field not in DERIVED_FACTS)
-SOURCE_FIELDS = ["outlet", "url", "title", "published_on", "language"]
-EVENT_FIELDS = ["date", "date_precision", "kind", "description"]
+# A source's or event's keys, with the value a seed may leave out.
+SOURCE_DEFAULTS = {
+    "outlet": "",
+    "url": "",
+    "title": "",
+    "published_on": None,
+    "published_on_precision": None,
+    "language": Source.Language.OTHER,
+    "cited_in": "",
+    "account_from": Source.AccountFrom.UNKNOWN,
+    "relays": False,
+    "relayed_source": "",
+    "says_unconfirmed": False,
+}
+SOURCE_FIELDS = list(SOURCE_DEFAULTS)
+EVENT_DEFAULTS = {
+    "date": None,
+    "date_precision": DatePrecision.DAY,
+    "kind": "",
+    "description": "",
+    "court": "",
+    "legal_basis": "",
+    "claimants": None,
+    "result": "",
+    "closed_hearing": None,
+}
+EVENT_FIELDS = list(EVENT_DEFAULTS)
 
 
 @dataclass
@@ -56,17 +84,41 @@ def _sync_children(manager, rows, fields):
     return changed
 
 
+def _source(seed_source):
+    source = {**SOURCE_DEFAULTS, **seed_source}
+    source["published_on"] = _date(source["published_on"])
+    if source["published_on"] is None:
+        source["published_on_precision"] = DatePrecision.UNKNOWN
+    elif not source["published_on_precision"]:
+        source["published_on_precision"] = DatePrecision.DAY
+    return {field: source[field] for field in SOURCE_FIELDS}
+
+
 def _prepare(seed):
     values = {field: seed[field] for field in SEED_FACTS}
-    values["event_date"] = _date(seed["event_date"])
-    sources = [
-        {**{f: s.get(f, "") for f in SOURCE_FIELDS}, "published_on": _date(s.get("published_on"))}
-        for s in seed["sources"]
+    for field in ("event_date", "event_date_not_before", "event_date_not_after"):
+        values[field] = _date(seed[field])
+    sources = [_source(source) for source in seed["sources"]]
+    events = [
+        {
+            **{f: e.get(f, default) for f, default in EVENT_DEFAULTS.items()},
+            "date": _date(e["date"]),
+        }
+        for e in seed["events"]
     ]
-    events = [{**{f: e[f] for f in EVENT_FIELDS}, "date": _date(e["date"])} for e in seed["events"]]
-    source_dates = [s["published_on"] for s in sources if s["published_on"]]
+    # Only an exact date says when the case was first reported.
+    source_dates = [
+        s["published_on"] for s in sources if s["published_on_precision"] == DatePrecision.DAY
+    ]
     values["first_reported_on"] = min(source_dates) if source_dates else None
+    computed = grade(Source(**source) for source in sources).confidence
+    values["confidence"] = settle(seed.get("confidence"), computed, seed["confidence_note"])
     return values, sources, events
+
+
+def seed_grade(seed):
+    """The Grade the rule gives a seed case's sources (tests recompute every seed's)."""
+    return grade(Source(**_source(source)) for source in seed["sources"])
 
 
 @transaction.atomic
@@ -111,8 +163,12 @@ def load_seeds(seeds, progress=None):
             progress(index, len(seeds), seed["seed_id"])
     for seed in seeds:
         case = by_seed_id[seed["seed_id"]]
-        wanted = {by_seed_id[related].pk for related in seed.get("related", [])}
-        current = set(case.related_cases.values_list("pk", flat=True))
-        if wanted - current:
-            case.related_cases.add(*(wanted - current))
+        for key, manager in [
+            ("related", case.related_cases),
+            ("possible_duplicates", case.possible_duplicates),
+        ]:
+            wanted = {by_seed_id[other].pk for other in seed.get(key, [])}
+            current = set(manager.values_list("pk", flat=True))
+            if wanted - current:
+                manager.add(*(wanted - current))
     return result

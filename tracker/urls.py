@@ -13,6 +13,7 @@ catalogue = [
     path("cases/feed/", feeds.case_feed, name="case_feed"),
     path("cases/feed/style.xsl", feeds.case_feed_style, name="case_feed_style"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
+    path("methodology/", views.methodology, name="methodology"),
     path("stats/", stats.stats, name="stats"),
     path("stats/<slug:chart_id>.svg", stats.chart_svg, name="stats_chart_svg"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

@@ -3,6 +3,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .cache import aggregate, aggregate_stamp, cached_content
@@ -14,6 +15,7 @@ from .facets import (
     listing_counts,
 )
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
+from .grading import RANK, grade, worked_examples
 from .models import Case
 from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
@@ -134,22 +136,36 @@ def _case_list_content(request):
 
 
 @require_safe
+def methodology(request):
+    context = {"examples": worked_examples(), "submit_url": reverse("submissions:submit")}
+    return render(request, "tracker/methodology.html", context)
+
+
+@require_safe
 def case_detail(request, pk, slug=None):
     case = get_object_or_404(Case.objects.citable().select_related("home_region"), pk=pk)
     if case.status == Case.Status.RETRACTED:
         return render(request, "tracker/case_retracted.html", {"case": case}, status=410)
     if slug is not None and slug != case.slug:
         return redirect(case, permanent=True)
+    # The preservation status and snapshot come in the same query (no extra one).
+    sources = list(
+        case.sources.select_related("preservation__snapshot").defer("preservation__snapshot__text")
+    )
+    others = list(Case.objects.public().linked_to(case))
+    supported = grade(sources)
     context = {
         "case": case,
-        # The preservation status and snapshot come in the same query (no extra one).
-        "sources": case.sources.select_related("preservation__snapshot").defer(
-            "preservation__snapshot__text"
-        ),
+        "sources": sources,
+        # The grade the sources support, with its reason; the case's own grade is lower
+        # only when a moderator said why (case.confidence_note).
+        "grade": supported,
+        "confidence_lowered": RANK[case.confidence] < RANK[supported.confidence],
         "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
         "events": case.events.all(),
         "outcomes": case.get_outcomes_display(),
         "corrections": case.corrections.all(),
-        "related": case.related_cases.public().order_by("-event_date"),
+        "related": [other for other in others if other.is_related and not other.is_duplicate],
+        "possible_duplicates": [other for other in others if other.is_duplicate],
     }
     return render(request, "tracker/case_detail.html", context)

@@ -14,7 +14,7 @@ outcome: the second waits for the first to commit, then sees the new state and g
 write lock at BEGIN, which serialises them the same way.)
 """
 
-from ..confidence import ModerationError, check_confidence, suggested_confidence
+from ..confidence import ModerationError, case_grade, check_confidence, suggested_confidence
 from .case_changes import StaleEdit, changes_since, edit_case, retract
 from .common import Conflict, record
 from .handling import (
@@ -46,6 +46,7 @@ __all__ = [
     "approve_publication",
     "can_undo_rejection",
     "ask",
+    "case_grade",
     "check_confidence",
     "claim",
     "decline_publication",

@@ -10,8 +10,10 @@ what changed as data (`CaseCorrection.changes`)."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tracker.grading import settle
 from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseOutcome
 
+from ..confidence import case_grade
 from ..models import AuditEvent
 from . import common
 from .common import Conflict
@@ -129,6 +131,8 @@ def edit_case(
             _set_outcomes(locked, changes["outcomes"])
         else:
             setattr(locked, field, changes[field])
+    if "sources" in also_changed or sources_added or sources_removed:
+        _regrade(locked, fields, before)
     touched = fields + [name for name in also_changed if name not in fields]
     if not touched and not (sources_added or sources_removed):
         return []
@@ -149,6 +153,17 @@ def edit_case(
         **extra,
     )
     return touched
+
+
+def _regrade(case, fields, before):
+    """The sources changed (the admin's inline): the grade follows them by the rule, down
+    as well as up, unless a moderator lowered it with a reason."""
+    settled = settle(case.confidence, case_grade(case).confidence, case.confidence_note)
+    if settled != case.confidence:
+        if "confidence" not in fields:
+            before["confidence"] = history_value(case, "confidence")
+            fields.append("confidence")
+        case.confidence = settled
 
 
 @transaction.atomic

@@ -44,11 +44,23 @@ def release(submission, *, moderator):
 
 
 @transaction.atomic
-def verify_source(source, *, moderator, reachable, supports_report, independent, note=""):
+def verify_source(
+    source,
+    *,
+    moderator,
+    reachable,
+    supports_report,
+    independent,
+    note="",
+    account_from=None,
+    says_unconfirmed=False,
+):
     submission = lock_submission(source.submission, moderator)
     source.reachable = reachable
     source.supports_report = supports_report
     source.independent = independent
+    source.account_from = account_from or source.AccountFrom.UNKNOWN
+    source.says_unconfirmed = says_unconfirmed
     source.verification_note = note
     source.verified_by = moderator
     source.verified_at = timezone.now()
@@ -63,6 +75,8 @@ def verify_source(source, *, moderator, reachable, supports_report, independent,
         reachable=reachable,
         supports_report=supports_report,
         independent=independent,
+        account_from=source.account_from,
+        says_unconfirmed=says_unconfirmed,
     )
     return source
 

@@ -16,8 +16,9 @@ from tracker.preservation import services as preservation
 from ..confidence import (
     CONFIDENCE_RANK,
     ModerationError,
+    case_grade,
     check_confidence,
-    grade,
+    settle,
     suggested_confidence,
 )
 from ..models import AuditEvent, PublicationApproval
@@ -32,6 +33,11 @@ def _copy_source(source, case):
         outlet=source.outlet or _outlet_from_url(source.url),
         url=source.url,
         published_on=source.published_on,
+        account_from=source.account_from,
+        # A report's source answers "independent of the other sources?"; a case's says
+        # whether it relays another one.
+        relays=source.independent is False,
+        says_unconfirmed=source.says_unconfirmed,
         verified_by=source.verified_by,
         verified_at=source.verified_at,
     )
@@ -47,7 +53,8 @@ def _outlet_from_url(url):
 def publish(submission, *, moderator, case_data):
     """Publish a submission as a new case, from the fields the moderator edited.
 
-    `case_data` holds Case fields plus `outcomes` (a list) and `confidence_reason`. Only
+    `case_data` holds Case fields plus `outcomes` (a list); `confidence_note` says why the
+    confidence is lower than the sources support (the grade is computed). Only
     verified sources go onto the case. With the four-eyes setting the case stays a draft
     until another moderator approves it (`approve_publication`).
     """
@@ -56,13 +63,14 @@ def publish(submission, *, moderator, case_data):
     verified = [source for source in sources if source.is_verified]
     if not verified:
         raise ModerationError(_("Verify at least one source before publishing."))
-    reason = case_data.get("confidence_reason", "")
-    confidence = check_confidence(
-        case_data.get("confidence"), suggested_confidence(sources), reason
-    )
+    reason = (case_data.get("confidence_note") or "").strip()
+    suggested = suggested_confidence(sources)
+    confidence = check_confidence(case_data.get("confidence"), suggested, reason)
     four_eyes = settings.MODERATION_FOUR_EYES
     case = Case(**{field: case_data[field] for field in CASE_FACTS if field in case_data})
     case.confidence = confidence
+    # The note explains a lowered grade; at the computed grade there is nothing to explain.
+    case.confidence_note = reason if confidence != suggested else ""
     case.status = Case.Status.DRAFT if four_eyes else Case.Status.PUBLISHED
     case.save()
     for outcome in case_data.get("outcomes", []):
@@ -70,7 +78,7 @@ def publish(submission, *, moderator, case_data):
     for source in verified:
         _copy_source(source, case)
     details = {"confidence": confidence, "sources": len(verified)}
-    if reason:
+    if case.confidence_note:
         details["confidence_reason"] = reason
     if four_eyes:
         PublicationApproval.objects.create(submission=locked, case=case, requested_by=moderator)
@@ -174,7 +182,7 @@ def merge(submission, *, moderator, case, merge_data, seen_version=None):
     `summary_addition`, optional `event` (date, date_precision, kind, description), and the
     moderator's optional public `correction_note`. All sources the case had are kept; a
     source already on the case (same link) is not added twice. Confidence can only go up:
-    each added verified source that is independent of the others counts as one more.
+    the rule (tracker/grading.py) grades the case's sources again.
     `seen_version` is the case's version the moderator's confirmation page showed.
     """
     locked = lock_submission(submission, moderator)
@@ -186,7 +194,8 @@ def merge(submission, *, moderator, case, merge_data, seen_version=None):
     before = {field: history_value(case, field) for field in MERGED_FACTS}
     new_sources = sources_to_merge(locked, case)
     added = [_copy_source(source, case) for source in new_sources]
-    _raise_confidence(case, new_sources)
+    if added:
+        _raise_confidence(case)
     _merge_facts(case, merge_data)
     changed = [field for field in MERGED_FACTS if history_value(case, field) != before[field]]
     if merge_data.get("event"):
@@ -222,11 +231,9 @@ def sources_to_merge(submission, case):
     ]
 
 
-def _raise_confidence(case, new_sources):
-    added_independent = sum(1 for source in new_sources if source.independent)
-    base = CONFIDENCE_RANK[case.confidence]
-    raised = grade(base + added_independent, max(base, len(new_sources)))
-    if CONFIDENCE_RANK[raised] > base:
+def _raise_confidence(case):
+    raised = settle(case.confidence, case_grade(case).confidence, case.confidence_note)
+    if CONFIDENCE_RANK[raised] > CONFIDENCE_RANK[case.confidence]:
         case.confidence = raised
 
 

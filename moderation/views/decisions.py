@@ -21,7 +21,8 @@ def _to_queue(request, message):
 @require_http_methods(["GET", "HEAD", "POST"])
 def publish(request, pk):
     submission = load_submission(pk)
-    suggested = services.suggested_confidence(submission.sources.all())
+    sources = list(submission.sources.all())
+    suggested = services.suggested_confidence(sources)
     form = PublishForm(
         request.POST or None,
         initial=initial_case_data(submission),
@@ -42,7 +43,12 @@ def publish(request, pk):
     return render(
         request,
         "moderation/publish.html",
-        {"submission": submission, "form": form, "suggested": suggested},
+        {
+            "submission": submission,
+            "form": form,
+            "suggested": suggested,
+            "has_verified": any(source.is_verified for source in sources),
+        },
     )
 
 

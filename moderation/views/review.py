@@ -114,6 +114,8 @@ def verify_source(request, pk, source_pk):
             supports_report=data["supports_report"],
             independent=data["independent"],
             note=data["verification_note"],
+            account_from=data["account_from"],
+            says_unconfirmed=data["says_unconfirmed"],
         )
     except services.ModerationError as error:
         messages.error(request, str(error))

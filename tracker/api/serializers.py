@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker.exports import LEGAL_STEP_VALUES, SOURCE_PROVENANCE
 from tracker.models import (
     CASE_FACTS,
     Case,
@@ -16,6 +17,10 @@ from tracker.models import (
     Source,
 )
 from tracker.preservation.fields import SOURCE_FIELD_NAMES, PreservationFieldsMixin
+
+LEGAL_FIELDS = [
+    name for name in LEGAL_STEP_VALUES if name not in ("date", "date_precision", "kind")
+]
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -44,15 +49,37 @@ class SourceSerializer(PreservationFieldsMixin, serializers.ModelSerializer):
         model = Source
         fields = [
             *["outlet", "url", "title", "published_on", "language", "archive_url"],
+            *SOURCE_PROVENANCE,
             *SOURCE_FIELD_NAMES,
         ]
         read_only_fields = fields
 
 
+class OptionalChoiceField(serializers.ChoiceField):
+    """A code that may be missing: null rather than "", so that a string here is always one
+    of the codes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class CaseEventSerializer(serializers.ModelSerializer):
+    legal_basis = OptionalChoiceField(
+        choices=CaseEvent.LegalBasis.choices,
+        help_text="Article or dismissal ground of a legal step.",
+    )
+    result = OptionalChoiceField(
+        choices=CaseEvent.Result.choices,
+        help_text="Where the proceedings stood after a legal step.",
+    )
+
     class Meta:
         model = CaseEvent
-        fields = ["date", "date_precision", "kind", "description"]
+        # The legal fields are empty unless the event is a step of legal proceedings.
+        fields = ["date", "date_precision", "kind", "description", *LEGAL_FIELDS]
         read_only_fields = fields
 
 
@@ -108,8 +135,20 @@ class CaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     events = CaseEventSerializer(many=True, read_only=True, help_text="Timeline after the refusal.")
     corrections = CaseCorrectionSerializer(many=True, read_only=True)
-    related_cases = RelatedCaseSerializer(many=True, read_only=True)
+    related_cases = RelatedCaseSerializer(source="public_related", many=True, read_only=True)
+    possible_duplicates = RelatedCaseSerializer(
+        source="public_duplicates",
+        many=True,
+        read_only=True,
+        help_text="Cases that may record the same episode; not merged until a moderator decides.",
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "events", "corrections", "related_cases"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "events",
+            "corrections",
+            "related_cases",
+            "possible_duplicates",
+        ]
         read_only_fields = fields

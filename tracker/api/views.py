@@ -66,6 +66,14 @@ class CaseDetail(generics.RetrieveAPIView):
         _sources(),
         "events",
         "corrections",
-        Prefetch("related_cases", queryset=Case.objects.public().only("id", "title")),
     )
+
+    def get_object(self):
+        case = super().get_object()
+        # Related cases and possible duplicates, public ones only, in one query.
+        others = list(Case.objects.public().linked_to(case).only("id", "title"))
+        case.public_related = [c for c in others if c.is_related and not c.is_duplicate]
+        case.public_duplicates = [c for c in others if c.is_duplicate]
+        return case
+
     serializer_class = CaseDetailSerializer

@@ -23,9 +23,27 @@ from .facts import (
     ServiceStatus,
 )
 from .regions import REGION_NAME_LANGUAGES, Region, region_name_field
-from .related import SOURCE_ORDER, CaseCorrection, CaseEvent, CaseOutcome, Source
+from .related import (
+    LEGAL_KINDS,
+    SOURCE_ORDER,
+    AccountFrom,
+    CaseCorrection,
+    CaseEvent,
+    CaseOutcome,
+    LegalBasis,
+    LegalResult,
+    Source,
+    SourceProvenance,
+    date_text,
+)
 
 __all__ = [
+    "AccountFrom",
+    "LEGAL_KINDS",
+    "LegalBasis",
+    "LegalResult",
+    "SourceProvenance",
+    "date_text",
     "CASE_FACTS",
     "PUBLISHED",
     "REGION_NAME_LANGUAGES",

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
@@ -42,6 +42,22 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(Exists(CaseOutcome.objects.filter(case=OuterRef("pk"), outcome=outcome)))
 
+    def linked_to(self, case):
+        """Cases related to `case` or possibly duplicating it, each annotated
+        `is_related` / `is_duplicate`: both lists of a case's page and API in one query."""
+
+        def linked(relation):
+            through = getattr(Case, relation).through
+            return Exists(through.objects.filter(from_case=case.pk, to_case=OuterRef("pk")))
+
+        return (
+            self.annotate(
+                is_related=linked("related_cases"), is_duplicate=linked("possible_duplicates")
+            )
+            .filter(Q(is_related=True) | Q(is_duplicate=True))
+            .order_by(F("event_date").desc(nulls_last=True), "-id")
+        )
+
     def for_listing(self):
         """What a listing row shows, fetched in a fixed number of queries."""
         return self.select_related("home_region").prefetch_related("outcome_rows")
@@ -62,6 +78,14 @@ class Case(CaseFacts):
     )
 
     related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
+    # Not "related": the same episode may have been recorded twice. Flagged for a moderator
+    # to merge or keep apart, never merged silently; shown on both pages.
+    possible_duplicates = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("possible duplicates"),
+        help_text=_("Cases that may record the same episode; a moderator decides."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -114,6 +138,15 @@ class Case(CaseFacts):
             models.CheckConstraint(
                 condition=~Q(status=CaseStatus.RETRACTED) | ~Q(retraction_reason=""),
                 name="tracker_case_retracted_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(event_date_not_before__isnull=True)
+                | Q(event_date_not_after__isnull=True)
+                | Q(event_date_not_before__lte=F("event_date_not_after")),
+                name="tracker_case_event_date_range_ordered",
+                violation_error_message=_(
+                    "“Refusal not before” must not be later than “refusal not after”."
+                ),
             ),
             # A report may leave the kind open (ReportedFacts); a case never does.
             models.CheckConstraint(
@@ -187,9 +220,19 @@ class Case(CaseFacts):
 
         return [CaseOutcome.Outcome(value).label for value in self.outcomes]
 
+    def other_service_statuses_display(self):
+        return [self.ServiceStatus(value).label for value in self.other_service_statuses]
+
+    def other_forces_display(self):
+        return [self.Force(value).label for value in self.other_forces]
+
     def people_display(self):
         if self.people_count is None:
             return None
+        if self.people_qualifier == self.PeopleQualifier.SEVERAL:
+            return str(_("several"))
+        if self.people_qualifier == self.PeopleQualifier.HUNDREDS:
+            return str(_("several hundred"))
         number = formats.number_format(self.people_count, force_grouping=True)
         if self.people_qualifier == self.PeopleQualifier.EXACT:
             return number

@@ -8,7 +8,10 @@ API and the data dictionary derive their fields from these tuples, so adding a f
 one field here, one migration, and its translations (tests/test_fact_fields.py checks).
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,7 +30,17 @@ class PeopleQualifier(models.TextChoices):
     AT_LEAST = "at_least", _("at least")
     ABOUT = "about", _("about")
     UP_TO = "up_to", _("up to")
+    # A source that gives only a word: people_count holds the least the word can mean
+    # (2 for "several", 200 for "several hundred"), so that the "at least N people" filter
+    # and the sums of the statistics never count more than the sources say; pages show the
+    # word, not the number.
+    SEVERAL = "several", _("several (counted as 2)")
+    HUNDREDS = "hundreds", _("several hundred (counted as 200)")
     UNKNOWN = "unknown", _("unknown")
+
+
+# The number people_count holds for a qualifier that is a word, not a number.
+WORD_QUALIFIER_COUNTS = {PeopleQualifier.SEVERAL: 2, PeopleQualifier.HUNDREDS: 200}
 
 
 class ServiceStatus(models.TextChoices):
@@ -83,6 +96,40 @@ class Confidence(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("unconfirmed")
 
 
+class ChoiceList(models.JSONField):
+    """A list of values from `item_choices`, stored as a JSON list: the further forces or
+    service statuses of a mixed group. A JSON list rather than a table of its own because
+    it is only shown and exported, never filtered on (ARCHITECTURE.md, "Mixed groups");
+    moderators tick boxes, the API and the JSON export give a list."""
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        self.item_choices = list(item_choices)
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        # The choices are the form's concern, not the column's: migrations stay quiet when
+        # a label changes.
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        allowed = {choice for choice, _label in self.item_choices}
+        if not isinstance(value, list) or any(item not in allowed for item in value):
+            raise ValidationError(_("Choose only from the listed values."), code="invalid_choice")
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            choices=self.item_choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
 class ReportedFacts(models.Model):
     """What a report and a case both say about a refusal. The help texts are the public
     descriptions of the data dictionary (/data/)."""
@@ -122,7 +169,10 @@ class ReportedFacts(models.Model):
         max_length=10,
         choices=PeopleQualifier.choices,
         default=PeopleQualifier.UNKNOWN,
-        help_text=_("How exact people_count is."),
+        help_text=_(
+            "How exact people_count is. With 'several' or 'several hundred' the sources give "
+            "no number and people_count is the least the word means (2, 200)."
+        ),
     )
     service_status = models.CharField(
         _("service status"),
@@ -201,7 +251,10 @@ class CaseFacts(ReportedFacts):
         _("legal articles"),
         max_length=100,
         blank=True,
-        help_text=_("Articles of the RF Criminal Code cited, e.g. '332, 337'."),
+        help_text=_(
+            "Articles of the RF Criminal Code cited by the sources, as charges or as threats, "
+            "e.g. '332, 338'."
+        ),
     )
     confidence = models.CharField(
         _("confidence"),
@@ -209,9 +262,59 @@ class CaseFacts(ReportedFacts):
         choices=Confidence.choices,
         default=Confidence.UNCONFIRMED,
         help_text=_(
-            "Confirmed: two or more independent verified sources, or documents. "
-            "Reported: one verified source. Unconfirmed: the source itself could not confirm."
+            "Computed from the sources by the rule on the methodology page (/methodology/): "
+            "confirmed, reported or unconfirmed. A moderator may lower it, with a reason "
+            "(confidence_note), never raise it."
         ),
+    )
+    confidence_note = models.CharField(
+        _("why the confidence is lower"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Why the confidence is lower than the sources support; empty when the grade is "
+            "the one the rule computes."
+        ),
+    )
+    event_date_not_before = models.DateField(
+        _("refusal not before"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Earliest date the refusal can have happened, when the sources give only a "
+            "range (e.g. 'the first days of the war'); empty when not known."
+        ),
+    )
+    event_date_not_after = models.DateField(
+        _("refusal not after"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Latest date the refusal can have happened (e.g. 'before 5 March'); empty when "
+            "not known."
+        ),
+    )
+    other_service_statuses = ChoiceList(
+        _("other service statuses"),
+        item_choices=[c for c in ServiceStatus.choices if c[0] != ServiceStatus.UNKNOWN],
+        help_text=_(
+            "Further service statuses when the group was mixed (e.g. conscripts as well as "
+            "contract soldiers); service_status holds the main one, which filters and "
+            "statistics use."
+        ),
+    )
+    other_forces = ChoiceList(
+        _("other forces"),
+        item_choices=[c for c in Force.choices if c[0] != Force.UNKNOWN],
+        help_text=_(
+            "Further forces when the group was mixed (e.g. army and Rosgvardiya); force holds "
+            "the main one, which filters and statistics use."
+        ),
+    )
+    conflicting_accounts = models.TextField(
+        _("conflicting accounts"),
+        blank=True,
+        help_text=_("Where the sources disagree (numbers, places, dates): what each of them says."),
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -23,6 +24,12 @@ class CaseOutcome(models.Model):
         COURT_REJECTED = "court_rejected", _("went to court: rejected")
         COURT_PARTLY_GRANTED = "court_partly_granted", _("went to court: partly granted")
         CONTRACT_TERMINATED = "contract_terminated", _("contract terminated")
+        LAWSUIT_WITHDRAWN = "lawsuit_withdrawn", _("lawsuit withdrawn under pressure")
+        KEPT_IN_SERVICE = "kept_in_service", _("kept in service / not deployed")
+        TRANSFERRED = "transferred", _("moved to another unit or back to conscript service")
+        PAY_WITHHELD = "pay_withheld", _("pay or benefits withheld")
+        RELATIVES_PRESSURED = "relatives_pressured", _("relatives pressured")
+        COMPLAINT_FILED = "complaint_filed", _("complaint filed")
         NOTHING_KNOWN = "nothing_known", _("nothing known")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_rows")
@@ -49,7 +56,51 @@ class CaseOutcome(models.Model):
 SOURCE_ORDER = (models.F("published_on").asc(nulls_last=True), "id")
 
 
-class Source(models.Model):
+class AccountFrom(models.TextChoices):
+    """Who a source's account of a case comes from: what the confidence rule reads
+    (tracker/grading.py)."""
+
+    SERVICEMAN = "serviceman", _("the serviceman himself")
+    RELATIVE = "relative", _("a relative")
+    LAWYER = "lawyer", _("a lawyer or human rights defender")
+    DOCUMENT = "document", _("a court or military document")
+    UNNAMED = "unnamed", _("an unnamed source")
+    PARTY_OFFICIAL = "party_official", _("an official of a party to the war")
+    UNKNOWN = "unknown", _("not stated")
+
+
+class SourceProvenance(models.Model):
+    """What the confidence rule needs to know of a source beside its independence: who the
+    account comes from, and whether the source says it could not confirm the account. A
+    case's sources and a report's sources both have it (a report's source states its
+    independence as `independent`, a case's as `relays`)."""
+
+    AccountFrom = AccountFrom
+
+    account_from = models.CharField(
+        _("the account comes from"),
+        max_length=20,
+        choices=AccountFrom.choices,
+        default=AccountFrom.UNKNOWN,
+        help_text=_(
+            "Whose account the source gives: the serviceman, a relative, a lawyer, a court or "
+            "military document, an unnamed source, an official of a party to the war."
+        ),
+    )
+    says_unconfirmed = models.BooleanField(
+        _("says it could not confirm"),
+        default=False,
+        help_text=_(
+            "The source itself says the account is not confirmed (or may be fake); it then "
+            "supports no grade above unconfirmed."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Source(SourceProvenance):
     """A publication that reports a case, checked by a moderator."""
 
     class Language(models.TextChoices):
@@ -63,6 +114,36 @@ class Source(models.Model):
     url = models.URLField(_("link"), max_length=1000, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on_precision = models.CharField(
+        _("publication date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How exact published_on is; with 'month' it is the first day of the month."),
+    )
+    relays = models.BooleanField(
+        _("relays another source"),
+        default=False,
+        help_text=_(
+            "The source repeats what another publication or person reported, without its own "
+            "check; it is not independent of that source."
+        ),
+    )
+    relayed_source = models.CharField(
+        _("relayed source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Whom the source relays, when it does (e.g. 'Novy Fokus', 'a lawyer')."),
+    )
+    cited_in = models.CharField(
+        _("cited in"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where the source is cited from when its own address is not established, e.g. "
+            "'Mediazona, 8 June 2022'."
+        ),
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.OTHER
     )
@@ -84,22 +165,99 @@ class Source(models.Model):
         verbose_name_plural = _("sources")
         # The outlet filter runs EXISTS (… WHERE case_id = … AND outlet LIKE …).
         indexes = [models.Index(fields=["case", "outlet"], name="source_case_outlet_idx")]
+        # A dated source says how exact its date is. (An undated one is saved with
+        # precision "unknown", but rows made in bulk may keep the default.)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True)
+                | ~Q(published_on_precision=DatePrecision.UNKNOWN),
+                name="tracker_source_dated_has_precision",
+            ),
+        ]
 
     def __str__(self):
         if self.published_on:
-            return f"{self.outlet}, {self.published_on:%Y-%m-%d}"
+            return f"{self.outlet}, {self.published_on_text()}"
         return self.outlet
+
+    def save(self, *args, **kwargs):
+        # A date without a stated precision is a day; no date is an unknown one.
+        if self.published_on is None:
+            self.published_on_precision = DatePrecision.UNKNOWN
+        elif self.published_on_precision == DatePrecision.UNKNOWN:
+            self.published_on_precision = DatePrecision.DAY
+        super().save(*args, **kwargs)
+
+    def published_on_text(self):
+        """The publication date as exactly as it is known: 2022-06-08, 2022-05 or 2022."""
+        return date_text(self.published_on, self.published_on_precision)
+
+
+def date_text(value, precision):
+    if value is None:
+        return ""
+    if precision == DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    return f"{value:%Y-%m-%d}"
+
+
+class LegalBasis(models.TextChoices):
+    """What a legal step rests on: an article of the Criminal Code, or the ground of a
+    dismissal that is not a crime."""
+
+    CC_332 = "cc_332", _("Criminal Code art. 332: failure to obey an order")
+    CC_337 = "cc_337", _("Criminal Code art. 337: leaving the unit without permission")
+    CC_338 = "cc_338", _("Criminal Code art. 338: desertion")
+    CC_339 = "cc_339", _("Criminal Code art. 339: evading service by deception or self-injury")
+    CC_OTHER = "cc_other", _("Criminal Code: another article")
+    DISMISSAL_CONTRACT = (
+        "dismissal_contract",
+        _("dismissal: failure to fulfil the terms of the contract"),
+    )
+    DISMISSAL_DISCIPLINE = "dismissal_discipline", _("dismissal: disciplinary offence")
+    ADMINISTRATIVE = "administrative", _("administrative offence (e.g. 'discrediting' the army)")
+    OTHER = "other", pgettext_lazy("legal basis", "other")
+
+
+class LegalResult(models.TextChoices):
+    PENDING = "pending", _("pending")
+    REJECTED = "rejected", _("rejected")
+    GRANTED = "granted", _("granted")
+    PARTLY_GRANTED = "partly_granted", _("partly granted")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The kinds of timeline event that are steps of legal proceedings.
+LEGAL_KINDS = (
+    "lawsuit_filed",
+    "hearing",
+    "ruling",
+    "appeal",
+    "lawsuit_withdrawn",
+    "criminal_case",
+    "complaint_filed",
+)
 
 
 class CaseEvent(models.Model):
-    """A dated event after the refusal: a dismissal, a lawsuit, a ruling."""
+    """A dated event after the refusal: a dismissal, a lawsuit, a ruling. Steps of legal
+    proceedings (LEGAL_KINDS) also say which court, on what basis, for how many claimants,
+    with what result, and whether the hearing was closed."""
+
+    LegalBasis = LegalBasis
+    Result = LegalResult
 
     class Kind(models.TextChoices):
         DISMISSAL = "dismissal", _("dismissal")
         LAWSUIT_FILED = "lawsuit_filed", _("lawsuit filed")
+        HEARING = "hearing", _("court hearing")
         RULING = "ruling", _("court ruling")
         APPEAL = "appeal", _("appeal")
+        LAWSUIT_WITHDRAWN = "lawsuit_withdrawn", _("lawsuit withdrawn")
         CRIMINAL_CASE = "criminal_case", _("criminal case")
+        COMPLAINT_FILED = "complaint_filed", _("complaint filed")
         SENT_BACK = "sent_back", _("sent back to the front")
         CONTRACT_TERMINATED = "contract_terminated", _("contract terminated")
         OTHER = "other", pgettext_lazy("event", "other")
@@ -111,14 +269,71 @@ class CaseEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("what happened"))
+    court = models.CharField(
+        _("court"),
+        max_length=200,
+        blank=True,
+        help_text=_("The court or body, as the sources name it (e.g. 'Nalchik garrison court')."),
+    )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=30,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text=_("The article or dismissal ground the step is about."),
+    )
+    claimants = models.PositiveIntegerField(
+        _("claimants"),
+        null=True,
+        blank=True,
+        help_text=_("How many people the claim or case is for; empty when not known."),
+    )
+    result = models.CharField(
+        _("result"),
+        max_length=20,
+        choices=LegalResult.choices,
+        blank=True,
+        help_text=_("Where the proceedings stood after this step."),
+    )
+    closed_hearing = models.BooleanField(
+        _("closed hearing"),
+        null=True,
+        blank=True,
+        help_text=_("Heard behind closed doors; empty when not known."),
+    )
 
     class Meta:
         ordering = ["date", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claimants__isnull=True) | Q(claimants__gte=1),
+                name="tracker_caseevent_claimants_positive",
+                violation_error_message=_("The number of claimants is at least 1."),
+            ),
+            # Court, basis, claimants, result and closed hearing belong to legal steps.
+            models.CheckConstraint(
+                condition=Q(kind__in=LEGAL_KINDS)
+                | Q(court="", legal_basis="", claimants__isnull=True, result="")
+                & Q(closed_hearing__isnull=True),
+                name="tracker_caseevent_legal_fields_on_legal_steps",
+                violation_error_message=_(
+                    "Court, legal basis, claimants, result and closed hearing belong to steps "
+                    "of legal proceedings (lawsuit, hearing, ruling, appeal, withdrawal, "
+                    "criminal case, complaint)."
+                ),
+            ),
+        ]
+        # The listing's court filter reads the latest legal step of each case.
+        indexes = [models.Index(fields=["case", "-date", "-id"], name="caseevent_case_date_idx")]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d}: {self.get_kind_display()}"
+        return f"{date_text(self.date, self.date_precision)}: {self.get_kind_display()}"
+
+    @property
+    def is_legal_step(self):
+        return self.kind in LEGAL_KINDS
 
 
 class CaseCorrection(models.Model):
@@ -159,6 +374,7 @@ CHANGE_LABELS = {
     "sources": _("sources"),
     "events": _("timeline events"),
     "related_cases": _("related cases"),
+    "possible_duplicates": _("possible duplicates"),
 }
 
 

@@ -1,5 +1,6 @@
 import contextlib
 import io
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -166,9 +167,11 @@ def _copy_batch(rows):
 
 
 def _copy(cursor, model, fields, rows):
+    # A field the generator does not set gets the model's default, as bulk_create would.
+    defaults = {name: model._meta.get_field(name).get_default() for name in fields}
     buffer = io.StringIO()
     for values in rows:
-        buffer.write("\t".join(_copy_text(values[name]) for name in fields))
+        buffer.write("\t".join(_copy_text(values.get(name, defaults[name])) for name in fields))
         buffer.write("\n")
     buffer.seek(0)
     columns = ", ".join(
@@ -184,6 +187,8 @@ def _copy_text(value):
         return r"\N"
     if isinstance(value, bool):
         return "t" if value else "f"
+    if isinstance(value, list | dict):  # a JSON column
+        value = json.dumps(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     text = str(value)
