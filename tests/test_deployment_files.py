@@ -22,6 +22,9 @@ def compose():
 def test_compose_runs_postgresql_16_with_a_volume_and_a_healthcheck():
     db = compose()["services"]["db"]
     assert db["image"] == "postgres:16"
+    # Tuned for the data it holds (the reasons are in the compose file's comment).
+    settings = dict(argument.split("=", 1) for argument in db["command"] if "=" in argument)
+    assert set(settings) >= {"shared_buffers", "effective_cache_size", "work_mem"}
     assert any(volume.endswith(":/var/lib/postgresql/data") for volume in db["volumes"])
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
 
