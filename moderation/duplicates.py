@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from submissions.models import Submission
-from tracker.models import Case
+from tracker.models import CONTENT_LANGUAGES, Case, translated
 from tracker.search import order_by_relevance, search_cases
 
 UNIT_NUMBER = re.compile(r"\d{3,}")
@@ -54,7 +54,9 @@ def possible_duplicates(submission):
     cases = Case.objects.public().select_related("home_region")
     others = Submission.objects.exclude(pk=submission.pk).select_related("home_region")
     if connection.vendor == "postgresql":
-        cases = _trigram(cases, submission, "summary")
+        # The case summary in the language the report came in (English otherwise).
+        language = submission.language if submission.language in CONTENT_LANGUAGES else "en"
+        cases = _trigram(cases, submission, translated("summary", language))
         others = _trigram(others, submission, "what_happened")
         similar = Q(similarity__gte=SIMILARITY_THRESHOLD)
         cases = cases.filter((same | similar) & near).order_by("-similarity", "-event_date")

@@ -2,6 +2,12 @@
 
 Keyed on each case's stable `seed_id`: a second load changes nothing, and an edited seed
 file updates only what differs.
+
+The seed file is written in English (each case's original language). Its Russian and
+Ukrainian versions live beside it, in seeds/translations/<language>.json, keyed by seed_id:
+`title`, `summary`, `events` (the timeline's descriptions, in the seed file's order) and
+`name_variants` (the other spellings of names that search should find). A case missing
+from a translation file is simply not translated yet.
 """
 
 import json
@@ -13,16 +19,34 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CASE_FACTS, Case, Region
+from .models import CASE_FACTS, CONTENT_LANGUAGES, Case, Region
 
 SEEDS_FILE = Path(settings.BASE_DIR) / "seeds" / "cases.json"
+TRANSLATIONS_DIR = Path(settings.BASE_DIR) / "seeds" / "translations"
+SEED_LANGUAGE = "en"
 
-# The seed file gives every fact but two: the home region as its code, and the first report
-# date, which is the earliest of the sources' dates.
-DERIVED_FACTS = ("home_region", "first_reported_on")
+# The seed file gives every fact but these: the home region as its code, the first report
+# date, which is the earliest of the sources' dates, and the text, which comes as `title`
+# and `summary` (English, the original) and from the translation files, with the other
+# spellings of names.
+TEXT_FACTS = tuple(
+    f"{name}_{language}" for name in ("title", "summary") for language in CONTENT_LANGUAGES
+)
+DERIVED_FACTS = (
+    "home_region",
+    "first_reported_on",
+    "original_language",
+    "name_variants",
+    *TEXT_FACTS,
+)
 SEED_FACTS = tuple(field for field in CASE_FACTS if field not in DERIVED_FACTS)
 SOURCE_FIELDS = ["outlet", "url", "title", "published_on", "language"]
-EVENT_FIELDS = ["date", "date_precision", "kind", "description"]
+EVENT_FIELDS = [
+    "date",
+    "date_precision",
+    "kind",
+    *(f"description_{lang}" for lang in CONTENT_LANGUAGES),
+]
 
 
 @dataclass
@@ -36,8 +60,25 @@ def _date(value):
     return date.fromisoformat(value) if value else None
 
 
-def read_seeds(path=SEEDS_FILE):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def read_seeds(path=SEEDS_FILE, translations_dir=TRANSLATIONS_DIR):
+    """The seed cases, each with a `translations` dict by language from the files."""
+    seeds = json.loads(Path(path).read_text(encoding="utf-8"))
+    translations = read_translations(translations_dir)
+    for seed in seeds:
+        seed.setdefault("translations", {})
+        for language, cases in translations.items():
+            if seed["seed_id"] in cases:
+                seed["translations"][language] = cases[seed["seed_id"]]
+    return seeds
+
+
+def read_translations(directory=TRANSLATIONS_DIR):
+    directory = Path(directory)
+    return {
+        language: json.loads((directory / f"{language}.json").read_text(encoding="utf-8"))
+        for language in CONTENT_LANGUAGES
+        if language != SEED_LANGUAGE and (directory / f"{language}.json").exists()
+    }
 
 
 def _sync_children(manager, rows, fields):
@@ -59,11 +100,33 @@ def _sync_children(manager, rows, fields):
 def _prepare(seed):
     values = {field: seed[field] for field in SEED_FACTS}
     values["event_date"] = _date(seed["event_date"])
+    translations = {SEED_LANGUAGE: seed, **seed.get("translations", {})}
+    values["original_language"] = SEED_LANGUAGE
+    for language in CONTENT_LANGUAGES:
+        version = translations.get(language, {})
+        values[f"title_{language}"] = version.get("title", "")
+        values[f"summary_{language}"] = version.get("summary", "")
+    variants = [seed.get("name_variants", "")]
+    variants += [
+        version.get("name_variants", "") for version in seed.get("translations", {}).values()
+    ]
+    values["name_variants"] = "; ".join(variant for variant in variants if variant)
     sources = [
         {**{f: s.get(f, "") for f in SOURCE_FIELDS}, "published_on": _date(s.get("published_on"))}
         for s in seed["sources"]
     ]
-    events = [{**{f: e[f] for f in EVENT_FIELDS}, "date": _date(e["date"])} for e in seed["events"]]
+    events = []
+    for position, event in enumerate(seed["events"]):
+        row = {"date": _date(event["date"]), "date_precision": event["date_precision"]}
+        row["kind"] = event["kind"]
+        for language in CONTENT_LANGUAGES:
+            described = translations.get(language, {}).get("events", [])
+            key = "description" if language == SEED_LANGUAGE else position
+            if language == SEED_LANGUAGE:
+                row[f"description_{language}"] = event[key]
+            else:
+                row[f"description_{language}"] = described[key] if key < len(described) else ""
+        events.append(row)
     source_dates = [s["published_on"] for s in sources if s["published_on"]]
     values["first_reported_on"] = min(source_dates) if source_dates else None
     return values, sources, events

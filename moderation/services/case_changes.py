@@ -5,12 +5,24 @@ Every change raises the case's `version` and is kept in the audit trail with the
 before and after (the case's history). A form carries the version it was made from; a
 change made from an older version is refused (`StaleEdit`), never saved over another
 moderator's. On a public case every change leaves a public correction line that records
-what changed as data (`CaseCorrection.changes`)."""
+what changed as data (`CaseCorrection.changes`).
+
+Adding a translation (a language version of the title or summary that was empty) is not a
+public correction: nothing a reader had seen changed, so it is kept in the history only.
+Changing a version readers could already read is a correction like any other."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseOutcome
+from tracker.models import (
+    CASE_FACTS,
+    CONTENT_LANGUAGES,
+    TRANSLATED_FACTS,
+    Case,
+    CaseCorrection,
+    CaseOutcome,
+    translated,
+)
 
 from ..models import AuditEvent
 from . import common
@@ -67,6 +79,15 @@ def _differs(case, field, changes):
     if field == "home_region":
         return case.home_region_id != getattr(changes[field], "pk", changes[field])
     return getattr(case, field) != changes[field]
+
+
+TRANSLATION_FIELDS = {
+    translated(name, language) for name in TRANSLATED_FACTS for language in CONTENT_LANGUAGES
+}
+
+
+def _is_added_translation(field, before):
+    return field in TRANSLATION_FIELDS and not before[field]
 
 
 def _set_outcomes(case, outcomes):
@@ -132,7 +153,8 @@ def edit_case(
     touched = fields + [name for name in also_changed if name not in fields]
     if not touched and not (sources_added or sources_removed):
         return []
-    correction = {"fields": touched}
+    corrected = [name for name in touched if not _is_added_translation(name, before)]
+    correction = {"fields": corrected}
     if sources_added:
         correction["sources_added"] = sources_added
     if sources_removed:
@@ -145,7 +167,7 @@ def edit_case(
         fields=touched,
         before=before,
         note=correction_note.strip(),
-        correction=correction,
+        correction=correction if corrected or sources_added or sources_removed else None,
         **extra,
     )
     return touched

@@ -52,7 +52,14 @@ class SourceSerializer(PreservationFieldsMixin, serializers.ModelSerializer):
 class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
-        fields = ["date", "date_precision", "kind", "description"]
+        fields = [
+            "date",
+            "date_precision",
+            "kind",
+            "description_en",
+            "description_ru",
+            "description_uk",
+        ]
         read_only_fields = fields
 
 
@@ -77,7 +84,7 @@ class RelatedCaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "url", "title"]
+        fields = ["id", "url", "original_language", "title_en", "title_ru", "title_uk"]
         read_only_fields = fields
 
 

@@ -66,6 +66,11 @@ class CaseDetail(generics.RetrieveAPIView):
         _sources(),
         "events",
         "corrections",
-        Prefetch("related_cases", queryset=Case.objects.public().only("id", "title")),
+        Prefetch(
+            "related_cases",
+            queryset=Case.objects.public().only(
+                "id", "original_language", "title_en", "title_ru", "title_uk", "slug"
+            ),
+        ),
     )
     serializer_class = CaseDetailSerializer

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .cases import Case
+from .cases import Case, Translated, translated_property
 from .facts import DatePrecision
 
 
@@ -91,7 +91,7 @@ class Source(models.Model):
         return self.outlet
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Translated, models.Model):
     """A dated event after the refusal: a dismissal, a lawsuit, a ruling."""
 
     class Kind(models.TextChoices):
@@ -110,7 +110,13 @@ class CaseEvent(models.Model):
         _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    description = models.TextField(_("what happened"))
+    # In each content language, like the case's title and summary; the case's original
+    # language's version is the one shown where the reader's is missing.
+    description_en = models.TextField(_("what happened (English)"), blank=True)
+    description_ru = models.TextField(_("what happened (Russian)"), blank=True)
+    description_uk = models.TextField(_("what happened (Ukrainian)"), blank=True)
+
+    description = translated_property("description")
 
     class Meta:
         ordering = ["date", "id"]
@@ -119,6 +125,11 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}: {self.get_kind_display()}"
+
+    @property
+    def original_language(self):
+        # The case is already known when events are read through case.events (no query).
+        return self.case.original_language if self.case_id else "en"
 
 
 class CaseCorrection(models.Model):
