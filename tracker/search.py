@@ -9,7 +9,7 @@ name in Cyrillic finds it in Latin letters and back. What is matched is the case
 `search_document()` below): every language version of the title and summary, the unit,
 the place, the named people and their other spellings, the home region's names and the
 labels of the case's choices in every language, all lowercased, followed by a Latin
-transliteration of the whole (`latin()`: "Сахибгареев" → "sakhibgareev", the same
+transliteration of each word it changes (`latin()`: "Сахибгареев" → "sakhibgareev", the same
 "skeleton" a Latin spelling "Sakhibgareyev" is reduced to).
 
 Each query word is matched in three ways, any of which suffices; every word must match:
@@ -21,8 +21,8 @@ Each query word is matched in three ways, any of which suffices; every word must
   scripts ("Псков" → "pskov").
 
 On PostgreSQL, `tracker_case.search_vector` is a stored generated `tsvector` column
-(migration 0009): the titles with weight A (`russian`), the search document with weight C
-(`russian` stems and `simple` whole words, which the prefixes match). A GIN index
+(migration 0009): the titles with weight A, the search document with weight C, both with
+the `russian` configuration; the prefixes match the beginnings of its stems. A GIN index
 (`case_search_vector_gin`, partial on published cases) serves `@@`, and the rank orders
 the results. The column is not a model field, so that ordinary queries never fetch it.
 
@@ -143,7 +143,11 @@ def search_document(case, region=None):
         parts += [region.name_en, region.name_ru, region.name_uk]
     parts += _labels(case)
     text = " ".join(part for part in parts if part).lower()
-    return f"{text} {latin(text)}"
+    # The Latin skeleton only of the words it changes: English words mostly stay as they
+    # are, and repeating them would double the document for nothing.
+    words = dict.fromkeys(WORD_RE.findall(text))
+    changed = [form for word in words if (form := latin(word)) != word]
+    return f"{text} {' '.join(dict.fromkeys(changed))}".strip()
 
 
 class SearchVectorColumn(Expression):
@@ -172,12 +176,18 @@ class SearchVectorColumn(Expression):
 
 
 def _word_query(word):
-    # A stop word ("the", "и") stemmed is an empty query, which PostgreSQL drops from an
-    # OR; its whole form still matches in the `simple` part.
     query = SearchQuery(word.lower(), search_type="raw", config="russian")
+    if len(word) < MIN_STEM:
+        # A stop word ("the", "и") stemmed is an empty query, which PostgreSQL drops from
+        # the AND, as long as nothing else is asked of it; a short name ("Уфа") still
+        # crosses scripts.
+        if len(word) >= 3 and latin(word) != word.lower():
+            query |= SearchQuery(latin(word), search_type="raw", config="simple")
+        return query
     for form in word_forms(word):
-        term = form + (":*" if len(form) >= MIN_STEM else "")
-        query |= SearchQuery(term, search_type="raw", config="simple")
+        # `simple` leaves the form as it is (a Russian stem of a stem could be shorter
+        # than the stored one and miss it).
+        query |= SearchQuery(f"{form}:*", search_type="raw", config="simple")
     return query
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from .cache import cached_content, cached_figures
 from .facets import chips, empty_result_suggestions, label_options, listing_counts
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
-from .models import Case
+from .models import CONTENT_LANGUAGES, Case, content_language
 from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
 from .tilemap import tile_map
@@ -114,6 +114,32 @@ def _case_list_content(request):
     return render_to_string("tracker/_case_list_content.html", context, request)
 
 
+# Each language named in itself, as a link to that version reads to someone who reads it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
+
+
+def case_text(case, asked=None):
+    """What the case page shows of the case's text: the version in the reader's language,
+    or the one asked for with `?text=<language>`, or else the original, said so with a
+    label; and links to the other versions."""
+    reader = content_language()
+    wanted = asked if asked in CONTENT_LANGUAGES else reader
+    shown = case.shown_language("summary", wanted)
+    return {
+        "text_title": case.text("title", shown),
+        "text_summary": case.text("summary", shown),
+        "text_language": shown,
+        "text_events": [(event, event.text("description", shown)) for event in case.events.all()],
+        # The reader's language has no version: the original is shown, with a label.
+        "translation_missing": shown != wanted,
+        "other_versions": [
+            (language, LANGUAGE_NAMES[language])
+            for language in CONTENT_LANGUAGES
+            if language != shown and case.text_in("summary", language)
+        ],
+    }
+
+
 @require_safe
 def case_detail(request, pk, slug=None):
     case = get_object_or_404(Case.objects.citable().select_related("home_region"), pk=pk)
@@ -123,12 +149,12 @@ def case_detail(request, pk, slug=None):
         return redirect(case, permanent=True)
     context = {
         "case": case,
+        **case_text(case, request.GET.get("text")),
         # The preservation status and snapshot come in the same query (no extra one).
         "sources": case.sources.select_related("preservation__snapshot").defer(
             "preservation__snapshot__text"
         ),
         "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
-        "events": case.events.all(),
         "outcomes": case.get_outcomes_display(),
         "corrections": case.corrections.all(),
         "related": case.related_cases.public().order_by("-event_date"),

@@ -5,15 +5,14 @@ from django.db import migrations, models
 from tracker.search import search_document
 
 # PostgreSQL only: the full-text vector that tracker/search.py queries, generated from the
-# titles in every language (weight A) and the search document (weight C: Russian and
-# English stems, and whole words for prefixes), with its GIN index. It replaces the one of
+# titles in every language (weight A) and the search document (weight C), with Russian
+# stems for Cyrillic words and English ones for Latin words, and its GIN index. It replaces the one of
 # migration 0003, which was over the single-language title and summary. On SQLite these
 # are no-ops: search matches the document with LIKE there.
 SEARCH_VECTOR = """
     setweight(to_tsvector('russian'::regconfig,
         title_en || ' ' || title_ru || ' ' || title_uk), 'A')
     || setweight(to_tsvector('russian'::regconfig, search_document), 'C')
-    || setweight(to_tsvector('simple'::regconfig, search_document), 'C')
 """
 OLD_SEARCH_VECTOR = """
     setweight(to_tsvector('russian'::regconfig, coalesce(title, '')), 'A')

@@ -271,6 +271,11 @@ class Case(Translated, CaseFacts):
         ]
 
     @property
+    def title_language(self):
+        """The language `title` is shown in (for the `lang` attribute of a listing row)."""
+        return self.shown_language("title")
+
+    @property
     def needs_translation(self):
         return bool(self.missing_languages())
 
