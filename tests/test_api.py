@@ -53,7 +53,7 @@ def cases(region, other_region):
 def api_titles(client, params):
     response = client.get(API_LIST, {**params, "per_page": 100})
     assert response.status_code == 200
-    return [case["title"] for case in response.json()["results"]]
+    return [case["title_en"] for case in response.json()["results"]]
 
 
 def listing_titles(client, params):
@@ -120,14 +120,23 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
             "date": "2022-06-01",
             "date_precision": "day",
             "kind": "ruling",
-            "description": "Appeal lost.",
+            "description_en": "Appeal lost.",
+            "description_ru": "",
+            "description_uk": "",
         }
     ]
     assert [correction["note"] for correction in data["corrections"]] == [
         "Number of people corrected."
     ]
     assert data["related_cases"] == [
-        {"id": pskov.pk, "url": f"http://testserver/cases/{pskov.pk}/", "title": pskov.title}
+        {
+            "id": pskov.pk,
+            "url": f"http://testserver/cases/{pskov.pk}/",
+            "original_language": "en",
+            "title_en": pskov.title,
+            "title_ru": "",
+            "title_uk": "",
+        }
     ]
 
 

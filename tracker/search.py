@@ -32,6 +32,7 @@ lowercased document (`LIKE`), which answers the same examples, unranked.
 Bulk writes that skip `save()` (`generate_cases`' COPY) write the document themselves.
 """
 
+import functools
 import re
 
 from django.contrib.postgres.search import (
@@ -63,6 +64,7 @@ CYRILLIC_TO_LATIN = {
     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
     "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
 }  # fmt: skip
+LATIN_TABLE = str.maketrans(CYRILLIC_TO_LATIN)
 # Latin spellings that vary between sources for the same Cyrillic letters, reduced to one.
 LATIN_VARIANTS = (("ye", "e"), ("yo", "e"), ("iy", "i"), ("yy", "y"), ("j", "y"))
 CYRILLIC_ENDING = re.compile(r"[аеёиоуыэюяйьіїє]+$")
@@ -82,10 +84,14 @@ def search_words(query):
 def latin(text):
     """A deterministic Latin "skeleton" of `text`: Cyrillic transliterated, the spelling
     variants of transliterations reduced to one form, lowercase."""
-    text = "".join(CYRILLIC_TO_LATIN.get(letter, letter) for letter in text.lower())
+    text = text.lower().translate(LATIN_TABLE)
     for variant, form in LATIN_VARIANTS:
         text = text.replace(variant, form)
     return text
+
+
+# The words of a document repeat across cases (and across a COPY batch of a million).
+_latin_word = functools.lru_cache(maxsize=100_000)(latin)
 
 
 def stem(word):
@@ -105,7 +111,10 @@ def word_forms(word):
     return list(dict.fromkeys([stemmed, latin(stemmed)]))
 
 
-def _labels(case):
+@functools.cache
+def _label_versions(name, value):
+    """The label of a choice in every language (computed once per process: switching
+    languages per row would cost `generate_cases` more than the rest of a row)."""
     from tracker.models import Country, Force, RefusalKind, ServiceStatus
 
     # The choice classes, not get_<name>_display(): a migration's historical model (0009
@@ -115,15 +124,20 @@ def _labels(case):
         "refusal_kind": RefusalKind,
         "service_status": ServiceStatus,
         "location_country": Country,
-    }
-    labels = []
+    }[name]
+    if value not in choices.values:
+        return ()
+    versions = []
     for language in ("en", "ru", "uk"):
         with translation.override(language):
-            for name in LABELLED_FIELDS:
-                value = getattr(case, name)
-                if value in choices[name].values:
-                    labels.append(str(choices[name](value).label))
-    return labels
+            versions.append(str(choices(value).label))
+    return tuple(versions)
+
+
+def _labels(case):
+    return [
+        label for name in LABELLED_FIELDS for label in _label_versions(name, getattr(case, name))
+    ]
 
 
 def search_document(case, region=None):
@@ -146,7 +160,7 @@ def search_document(case, region=None):
     # The Latin skeleton only of the words it changes: English words mostly stay as they
     # are, and repeating them would double the document for nothing.
     words = dict.fromkeys(WORD_RE.findall(text))
-    changed = [form for word in words if (form := latin(word)) != word]
+    changed = [form for word in words if (form := _latin_word(word)) != word]
     return f"{text} {' '.join(dict.fromkeys(changed))}".strip()
 
 
