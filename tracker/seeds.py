@@ -110,7 +110,9 @@ def _prepare(seed):
     variants += [
         version.get("name_variants", "") for version in seed.get("translations", {}).values()
     ]
-    values["name_variants"] = "; ".join(variant for variant in variants if variant)
+    # Each spelling once, in the order the files give them.
+    spellings = [part.strip() for variant in variants for part in variant.split(";")]
+    values["name_variants"] = "; ".join(dict.fromkeys(part for part in spellings if part))
     sources = [
         {**{f: s.get(f, "") for f in SOURCE_FIELDS}, "published_on": _date(s.get("published_on"))}
         for s in seed["sources"]

@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("en", "English"), ("ru", "Russian"), ("uk", "Ukrainian")],
                 default="en",
-                help_text="The language the case was first written in; its version is never empty.",
+                help_text="Language the case was first written in (en, ru, uk); its title and summary in that language are never empty. The other versions are translations.",
                 max_length=2,
                 verbose_name="original language",
             ),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             name="summary_en",
             field=models.TextField(
                 blank=True,
-                help_text="What happened, in the project's own words.",
+                help_text="What happened, in the project's own words, in English; empty where there is no English version yet.",
                 verbose_name="summary (English)",
             ),
         ),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             name="summary_ru",
             field=models.TextField(
                 blank=True,
-                help_text="What happened, in the project's own words.",
+                help_text="What happened, in the project's own words, in Russian; empty where there is no Russian version yet.",
                 verbose_name="summary (Russian)",
             ),
         ),
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name="summary_uk",
             field=models.TextField(
                 blank=True,
-                help_text="What happened, in the project's own words.",
+                help_text="What happened, in the project's own words, in Ukrainian; empty where there is no Ukrainian version yet.",
                 verbose_name="summary (Ukrainian)",
             ),
         ),
@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
             name="title_en",
             field=models.CharField(
                 blank=True,
-                help_text="Title of the case.",
+                help_text="Title of the case in English; empty where there is no English version yet.",
                 max_length=200,
                 verbose_name="title (English)",
             ),
@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             name="title_ru",
             field=models.CharField(
                 blank=True,
-                help_text="Title of the case.",
+                help_text="Title of the case in Russian; empty where there is no Russian version yet.",
                 max_length=200,
                 verbose_name="title (Russian)",
             ),
@@ -157,7 +157,7 @@ class Migration(migrations.Migration):
             name="title_uk",
             field=models.CharField(
                 blank=True,
-                help_text="Title of the case.",
+                help_text="Title of the case in Ukrainian; empty where there is no Ukrainian version yet.",
                 max_length=200,
                 verbose_name="title (Ukrainian)",
             ),

@@ -206,31 +206,54 @@ class CaseFacts(ReportedFacts):
         max_length=2,
         choices=ContentLanguage.choices,
         default=ContentLanguage.ENGLISH,
-        help_text=_("The language the case was first written in; its version is never empty."),
+        help_text=_(
+            "Language the case was first written in (en, ru, uk); its title and summary "
+            "in that language are never empty. The other versions are translations."
+        ),
     )
     title_en = models.CharField(
-        _("title (English)"), max_length=200, blank=True, help_text=_("Title of the case.")
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Title of the case in English; empty where there is no English version yet."),
     )
     title_ru = models.CharField(
-        _("title (Russian)"), max_length=200, blank=True, help_text=_("Title of the case.")
+        _("title (Russian)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Title of the case in Russian; empty where there is no Russian version yet."),
     )
     title_uk = models.CharField(
-        _("title (Ukrainian)"), max_length=200, blank=True, help_text=_("Title of the case.")
+        _("title (Ukrainian)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Title of the case in Ukrainian; empty where there is no Ukrainian version yet."
+        ),
     )
     summary_en = models.TextField(
         _("summary (English)"),
         blank=True,
-        help_text=_("What happened, in the project's own words."),
+        help_text=_(
+            "What happened, in the project's own words, in English; empty where there is "
+            "no English version yet."
+        ),
     )
     summary_ru = models.TextField(
         _("summary (Russian)"),
         blank=True,
-        help_text=_("What happened, in the project's own words."),
+        help_text=_(
+            "What happened, in the project's own words, in Russian; empty where there is "
+            "no Russian version yet."
+        ),
     )
     summary_uk = models.TextField(
         _("summary (Ukrainian)"),
         blank=True,
-        help_text=_("What happened, in the project's own words."),
+        help_text=_(
+            "What happened, in the project's own words, in Ukrainian; empty where there is "
+            "no Ukrainian version yet."
+        ),
     )
     name_variants = models.CharField(
         _("other spellings"),
