@@ -157,7 +157,7 @@ def find_and_export(page, server, step, *, title, word):
     assert download.value.suggested_filename.endswith(".csv")
     with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
         rows = list(csv.DictReader(exported))
-    assert [row["title"] for row in rows] == [title]
+    assert [(row["original_language"], row["title_ru"]) for row in rows] == [("ru", title)]
 
 
 def read_status(page, server, step, code):
