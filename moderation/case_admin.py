@@ -135,7 +135,9 @@ class CaseAdmin(admin.ModelAdmin):
         "slug",
         "status",
         "published_at",
-        "retraction_reason",
+        "retraction_reason_en",
+        "retraction_reason_ru",
+        "retraction_reason_uk",
         "seed_id",
         "is_synthetic",
         "created_at",
@@ -188,7 +190,7 @@ class CaseAdmin(admin.ModelAdmin):
             gettext_lazy("Record"),
             {
                 "fields": [
-                    "retraction_reason",
+                    ("retraction_reason_en", "retraction_reason_ru", "retraction_reason_uk"),
                     "seed_id",
                     "is_synthetic",
                     "created_at",

@@ -146,11 +146,40 @@ class DeclineForm(forms.Form):
 
 
 class RetractForm(forms.Form):
+    """The reason in the case's original language, and optionally in the other two."""
+
     reason = forms.CharField(
         label=_("Why the case is withdrawn"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown publicly on the case's page."),
     )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is None:
+            # The admin's action over several cases: one reason, written to each case's
+            # original language.
+            return
+        original = ContentLanguage(case.original_language)
+        self.fields["reason"].label = _("Why the case is withdrawn, in %(language)s") % {
+            "language": original.label
+        }
+        self.fields["reason"].widget.attrs["lang"] = original.value
+        for language in CONTENT_LANGUAGES:
+            if language != original:
+                self.fields[f"reason_{language}"] = forms.CharField(
+                    label=_("The same in %(language)s (optional)")
+                    % {"language": ContentLanguage(language).label},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": language}),
+                )
+
+    def translations(self):
+        return {
+            language: self.cleaned_data[f"reason_{language}"]
+            for language in CONTENT_LANGUAGES
+            if self.cleaned_data.get(f"reason_{language}", "").strip()
+        }
 
 
 class CaseForm(forms.ModelForm):

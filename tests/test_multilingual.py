@@ -14,7 +14,7 @@ from moderation import services
 from moderation.models import AuditEvent
 from tests.conftest import make_case
 from tests.helpers import listed_titles
-from tracker.models import CaseCorrection, CaseEvent
+from tracker.models import Case, CaseCorrection, CaseEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,24 @@ def test_the_original_language_version_is_required(moderator_client, english_onl
     assert "Write this in the original language (Russian)" in response.content.decode()
     english_only.refresh_from_db()
     assert english_only.original_language == "en"
+
+
+def test_a_retraction_reason_is_written_in_the_original_language_and_may_be_translated(
+    moderator_client, client, english_only
+):
+    url = reverse("moderation:case_retract", args=[english_only.pk])
+    form_page = moderator_client.get(url).content.decode()
+    assert "Why the case is withdrawn, in English" in form_page
+
+    moderator_client.post(
+        url, {"reason": "The source withdrew its report.", "reason_ru": "Источник отозвал."}
+    )
+
+    english_only.refresh_from_db()
+    assert english_only.status == Case.Status.RETRACTED
+    assert english_only.retraction_reason_en == "The source withdrew its report."
+    assert english_only.retraction_reason_uk == ""
+    page = reader(client, "ru").get(english_only.get_absolute_url()).content.decode()
+    assert "Источник отозвал." in page
+    page = reader(client, "uk").get(english_only.get_absolute_url()).content.decode()
+    assert "The source withdrew its report." in page

@@ -174,14 +174,20 @@ def edit_case(
 
 
 @transaction.atomic
-def retract(case, *, moderator, reason, seen_version=None):
-    """Take a case off the public record; its URL then says it was withdrawn, and why."""
+def retract(case, *, moderator, reason, translations=None, seen_version=None):
+    """Take a case off the public record; its URL then says it was withdrawn, and why.
+
+    `reason` is written in the case's original language; `translations` may give it in
+    the other languages ({"ru": …})."""
     locked = lock_case(case, seen_version)
     if locked.status != Case.Status.PUBLISHED:
         raise Conflict(_("Case #%(id)s is not published; nothing was changed.") % {"id": locked.pk})
-    before = {"status": locked.status, "retraction_reason": locked.retraction_reason}
+    reasons = {**(translations or {}), locked.original_language: reason}
+    fields = [translated("retraction_reason", language) for language in reasons]
+    before = {"status": locked.status, **{field: getattr(locked, field) for field in fields}}
     locked.status = Case.Status.RETRACTED
-    locked.retraction_reason = reason
+    for language, text in reasons.items():
+        setattr(locked, translated("retraction_reason", language), text)
     record_change(
         locked,
         moderator=moderator,

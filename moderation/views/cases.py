@@ -120,10 +120,15 @@ def _as_history(field, value):
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_retract(request, pk):
     case = get_object_or_404(Case, pk=pk)
-    form = RetractForm(request.POST or None)
+    form = RetractForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.retract(case, moderator=request.user, reason=form.cleaned_data["reason"])
+            services.retract(
+                case,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                translations=form.translations(),
+            )
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:

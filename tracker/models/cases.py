@@ -44,8 +44,8 @@ def _original_version_present():
 
 class Translated:
     """Reading a translated text in the reader's language, or in the original language
-    where that version is missing (with a label, see `translation_note`). A model using it
-    has <name>_<language> columns and an `original_language` (or `fallback_language()`)."""
+    where that version is missing (the case page labels it: tracker/views.py::case_text).
+    A model using it has <name>_<language> columns and an `original_language`."""
 
     def fallback_language(self):
         return self.original_language
@@ -128,8 +128,22 @@ class Case(Translated, CaseFacts):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    retraction_reason = models.TextField(
-        _("retraction reason"), blank=True, help_text=_("Shown on the page of a retracted case.")
+    # In each content language, like the text of the case; `retraction_reason` reads the
+    # reader's version or the original.
+    retraction_reason_en = models.TextField(
+        _("retraction reason (English)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
+    )
+    retraction_reason_ru = models.TextField(
+        _("retraction reason (Russian)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
+    )
+    retraction_reason_uk = models.TextField(
+        _("retraction reason (Ukrainian)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
     )
 
     related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
@@ -167,6 +181,7 @@ class Case(Translated, CaseFacts):
 
     title = translated_property("title")
     summary = translated_property("summary")
+    retraction_reason = translated_property("retraction_reason")
 
     class Meta:
         ordering = ["-event_date", "-id"]
@@ -192,7 +207,10 @@ class Case(Translated, CaseFacts):
                 name="tracker_case_published_has_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status=CaseStatus.RETRACTED) | ~Q(retraction_reason=""),
+                condition=~Q(status=CaseStatus.RETRACTED)
+                | ~Q(retraction_reason_en="")
+                | ~Q(retraction_reason_ru="")
+                | ~Q(retraction_reason_uk=""),
                 name="tracker_case_retracted_has_reason",
             ),
             models.CheckConstraint(
@@ -274,6 +292,10 @@ class Case(Translated, CaseFacts):
     def title_language(self):
         """The language `title` is shown in (for the `lang` attribute of a listing row)."""
         return self.shown_language("title")
+
+    @property
+    def retraction_language(self):
+        return self.shown_language("retraction_reason")
 
     @property
     def needs_translation(self):
