@@ -84,7 +84,7 @@ def forged_body(world):
         "supports_report": "true",
         "independent": "true",
         "title_en": "Forged title",
-        "summary": "Forged summary",
+        "summary_en": "Forged summary",
         "language": "ru",
         "username": "chief",
         "password": "forged password",
