@@ -37,11 +37,11 @@ def _criteria(submission):
     return same, near
 
 
-def _trigram(queryset, submission, text_field):
+def _trigram(queryset, submission, *text_fields):
     """On PostgreSQL: rank by how alike unit and text are, and let similar text count."""
     from django.contrib.postgres.search import TrigramSimilarity
 
-    similarity = [TrigramSimilarity(text_field, submission.what_happened[:500])]
+    similarity = [TrigramSimilarity(field, submission.what_happened[:500]) for field in text_fields]
     if submission.unit.strip():
         similarity.append(TrigramSimilarity("unit", submission.unit))
     expression = Greatest(*similarity) if len(similarity) > 1 else similarity[0]
@@ -54,9 +54,10 @@ def possible_duplicates(submission):
     cases = Case.objects.public().select_related("home_region")
     others = Submission.objects.exclude(pk=submission.pk).select_related("home_region")
     if connection.vendor == "postgresql":
-        # The case summary in the language the report came in (English otherwise).
-        language = submission.language if submission.language in CONTENT_LANGUAGES else "en"
-        cases = _trigram(cases, submission, translated("summary", language))
+        # The case's summary in whichever language is most alike (a report's text may be in
+        # any of them, whatever its interface language was).
+        summaries = [translated("summary", language) for language in CONTENT_LANGUAGES]
+        cases = _trigram(cases, submission, *summaries)
         others = _trigram(others, submission, "what_happened")
         similar = Q(similarity__gte=SIMILARITY_THRESHOLD)
         cases = cases.filter((same | similar) & near).order_by("-similarity", "-event_date")

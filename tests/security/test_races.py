@@ -27,6 +27,7 @@ pytestmark = [
 ]
 
 CASE_DATA = {
+    "original_language": "en",
     "title_en": "Draft title",
     "summary_en": "Summary.",
     "refusal_kind": "refused_deploy",
