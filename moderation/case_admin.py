@@ -135,7 +135,9 @@ class CaseAdmin(admin.ModelAdmin):
         "location_country",
         ("home_region", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["title", "summary", "unit", "location", "sources__outlet"]
+    # The search document holds every language version (lowercase, with a Latin
+    # transliteration): the admin's search crosses languages like the public one.
+    search_fields = ["search_document", "sources__outlet"]
     date_hierarchy = "event_date"
     list_select_related = ["home_region"]
     autocomplete_fields = ["home_region", "related_cases", "possible_duplicates"]
@@ -143,7 +145,9 @@ class CaseAdmin(admin.ModelAdmin):
         "slug",
         "status",
         "published_at",
-        "retraction_reason",
+        "retraction_reason_en",
+        "retraction_reason_ru",
+        "retraction_reason_uk",
         "seed_id",
         "is_synthetic",
         "created_at",
@@ -152,7 +156,17 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [SourceInline, CaseEventInline, CaseCorrectionInline]
     actions = ["retract_cases"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "published_at"]}),
+        (None, {"fields": ["original_language", "slug", "status", "published_at"]}),
+        (
+            gettext_lazy("Text in three languages"),
+            {
+                "fields": [
+                    ("title_en", "title_ru", "title_uk"),
+                    ("summary_en", "summary_ru", "summary_uk"),
+                    "name_variants",
+                ]
+            },
+        ),
         (
             gettext_lazy("When and who"),
             {
@@ -200,7 +214,7 @@ class CaseAdmin(admin.ModelAdmin):
             gettext_lazy("Record"),
             {
                 "fields": [
-                    "retraction_reason",
+                    ("retraction_reason_en", "retraction_reason_ru", "retraction_reason_uk"),
                     "seed_id",
                     "is_synthetic",
                     "created_at",

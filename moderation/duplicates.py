@@ -27,11 +27,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case as Conditional
 from django.db.models import Q, TextField, Value, When
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Greatest, Left
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission
-from tracker.models import Case
+from tracker.models import CONTENT_LANGUAGES, Case, translated
 from tracker.search import order_by_relevance, search_cases
 
 UNIT_NUMBER = re.compile(r"(?<!\d)\d{3,}(?!\d)")
@@ -253,10 +253,13 @@ def _candidates(queryset, report, text_fields, *, full_text=False):
     return queryset.filter(pk__in=sorted(ids))
 
 
-def _trigram(queryset, report, text):
+def _trigram(queryset, report, *texts):
+    """Annotate how alike the report's text is to the most alike of `texts`."""
     from django.contrib.postgres.search import TrigramSimilarity
 
-    return queryset.annotate(similarity=TrigramSimilarity(text, report.text))
+    similarities = [TrigramSimilarity(text, report.text) for text in texts]
+    similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+    return queryset.annotate(similarity=similarity)
 
 
 def _rank(report, rows, text_of, vendor):
@@ -309,8 +312,14 @@ def _rank(report, rows, text_of, vendor):
     return candidates[:LIMIT]
 
 
+# Every language version of a case's title and summary.
+CASE_TEXT_FIELDS = tuple(
+    translated(name, language) for name in ("title", "summary") for language in CONTENT_LANGUAGES
+)
+
+
 def _case_text(case):
-    return f"{case.title} {case.unit} {case.summary}"
+    return " ".join([case.unit, *(getattr(case, name) for name in CASE_TEXT_FIELDS)])
 
 
 def _submission_text(other):
@@ -325,7 +334,7 @@ def possible_duplicates(submission):
     cases = _candidates(
         Case.objects.public().select_related("home_region"),
         report,
-        ("title", "summary"),
+        CASE_TEXT_FIELDS,
         full_text=vendor == "postgresql",
     )
     others = _candidates(
@@ -334,9 +343,18 @@ def possible_duplicates(submission):
         ("what_happened",),
     )
     if vendor == "postgresql":
-        cases = _trigram(
-            cases, report, Concat("title", Value(" "), "summary", output_field=TextField())
-        )
+        # The case's text in whichever language is most alike (a report may be written in
+        # any of them, whatever its interface language was).
+        versions = [
+            Concat(
+                translated("title", language),
+                Value(" "),
+                translated("summary", language),
+                output_field=TextField(),
+            )
+            for language in CONTENT_LANGUAGES
+        ]
+        cases = _trigram(cases, report, *versions)
         others = _trigram(others, report, Left("what_happened", REPORT_TEXT_CHARS))
     return (
         _rank(report, cases, _case_text, vendor),

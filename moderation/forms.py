@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -5,7 +7,18 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import Submission, SubmissionSource
-from tracker.models import CASE_FACTS, REPORTED_FACTS, Case, CaseEvent, CaseOutcome, DatePrecision
+from tracker.models import (
+    CASE_FACTS,
+    CONTENT_LANGUAGES,
+    REPORTED_FACTS,
+    TRANSLATED_FACTS,
+    Case,
+    CaseEvent,
+    CaseOutcome,
+    ContentLanguage,
+    DatePrecision,
+    translated,
+)
 from tracker.models.facts import WORD_QUALIFIER_COUNTS
 from tracker.models.related import LEGAL_KINDS
 from tracker.widgets import IsoDateInput
@@ -62,6 +75,16 @@ class CaseListFilterForm(forms.Form):
         label=_("Came from"),
         required=False,
         choices=[("", _("any")), (SEED, _("the seed documents")), (REPORTED, _("a report"))],
+    )
+    NEEDS_TRANSLATION, TRANSLATED = "needed", "done"
+    translation = forms.ChoiceField(
+        label=_("Translation"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            (NEEDS_TRANSLATION, _("needs translation")),
+            (TRANSLATED, _("in all three languages")),
+        ],
     )
 
 
@@ -135,11 +158,40 @@ class DeclineForm(forms.Form):
 
 
 class RetractForm(forms.Form):
+    """The reason in the case's original language, and optionally in the other two."""
+
     reason = forms.CharField(
         label=_("Why the case is withdrawn"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown publicly on the case's page."),
     )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is None:
+            # The admin's action over several cases: one reason, written to each case's
+            # original language.
+            return
+        original = ContentLanguage(case.original_language)
+        self.fields["reason"].label = _("Why the case is withdrawn, in %(language)s") % {
+            "language": original.label
+        }
+        self.fields["reason"].widget.attrs["lang"] = original.value
+        for language in CONTENT_LANGUAGES:
+            if language != original:
+                self.fields[f"reason_{language}"] = forms.CharField(
+                    label=_("The same in %(language)s (optional)")
+                    % {"language": ContentLanguage(language).label},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": language}),
+                )
+
+    def translations(self):
+        return {
+            language: self.cleaned_data[f"reason_{language}"]
+            for language in CONTENT_LANGUAGES
+            if self.cleaned_data.get(f"reason_{language}", "").strip()
+        }
 
 
 class CaseForm(forms.ModelForm):
@@ -151,8 +203,12 @@ class CaseForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    # The facts in the model's order, with what a reader sees first.
-    field_order = ["title", "summary"]
+    # The facts in the model's order, with what a reader sees first: the text in the
+    # three languages, side by side (stacked on a phone; see `language-columns` in CSS).
+    field_order = [
+        "original_language",
+        *(translated(name, lang) for lang in CONTENT_LANGUAGES for name in TRANSLATED_FACTS),
+    ]
 
     class Meta:
         model = Case
@@ -162,22 +218,84 @@ class CaseForm(forms.ModelForm):
             "event_date_not_before": IsoDateInput(),
             "event_date_not_after": IsoDateInput(),
             "first_reported_on": IsoDateInput(),
-            "summary": forms.Textarea(attrs={"rows": 8}),
+            **{
+                translated("summary", language): forms.Textarea(attrs={"rows": 8, "lang": language})
+                for language in CONTENT_LANGUAGES
+            },
+            **{
+                translated("title", language): forms.TextInput(attrs={"lang": language})
+                for language in CONTENT_LANGUAGES
+            },
         }
         help_texts = {
-            "summary": _(
+            translated("summary", language): _(
                 "In neutral words. Remove names that no source published, phone numbers, "
                 "addresses and anything that could identify the submitter."
-            ),
+            )
+            for language in CONTENT_LANGUAGES
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A report may leave it open; a case may not (tracker_case_has_refusal_kind).
         self.fields["refusal_kind"].required = True
+        # Left out, it stays what it was (the report's language when publishing).
+        self.fields["original_language"].required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.render_unmentioned_fields = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Text in three languages"),
+                HTML(
+                    "<p class='form-text'>"
+                    + str(
+                        _(
+                            "Write the title and summary in the original language at least; "
+                            "a case missing a language is published and listed as needing "
+                            "translation."
+                        )
+                    )
+                    + "</p>"
+                ),
+                "original_language",
+                Div(
+                    *(
+                        Div(
+                            *(translated(name, language) for name in TRANSLATED_FACTS),
+                            css_class="language-column",
+                            lang=language,
+                        )
+                        for language in CONTENT_LANGUAGES
+                    ),
+                    css_class="language-columns",
+                ),
+            ),
+        )
+
+    def clean_original_language(self):
+        return (
+            self.cleaned_data["original_language"]
+            or self.initial.get("original_language")
+            or self.instance.original_language
+        )
 
     def clean(self):
         cleaned = super().clean()
+        original = cleaned.get("original_language")
+        if original:
+            for name in TRANSLATED_FACTS:
+                field = translated(name, original)
+                if field in cleaned and not cleaned[field]:
+                    self.add_error(
+                        field,
+                        _(
+                            "Write this in the original language (%(language)s), or choose "
+                            "the language the case was first written in."
+                        )
+                        % {"language": ContentLanguage(original).label},
+                    )
+
         # The same rules as the database constraints on Case, said in words a moderator can
         # act on (a violated constraint would only name itself).
         unknown = Case.PeopleQualifier.UNKNOWN
@@ -217,10 +335,21 @@ class PublishForm(CaseForm):
             "You may lower it, saying why below."
         ) % {"grade": Case.Confidence(suggested).label}
 
-    def clean_summary(self):
-        summary = self.cleaned_data["summary"]
+    def _clean_translated_summary(self, language):
+        # Every language version: a translation of the report's words is still its words
+        # when the report was written in that language.
+        summary = self.cleaned_data[translated("summary", language)]
         refuse_verbatim(summary, self.report_text)
         return summary
+
+    def clean_summary_en(self):
+        return self._clean_translated_summary("en")
+
+    def clean_summary_ru(self):
+        return self._clean_translated_summary("ru")
+
+    def clean_summary_uk(self):
+        return self._clean_translated_summary("uk")
 
     def clean(self):
         cleaned = super().clean()
@@ -238,6 +367,9 @@ def initial_case_data(submission):
     """The publish form prefilled from the report's structured answers. Title and summary
     start empty: the moderator writes them, with the report's text beside the form."""
     initial = {field: getattr(submission, field) for field in REPORTED_FACTS}
+    if submission.language in CONTENT_LANGUAGES:
+        # The moderator most likely writes the case in the report's language.
+        initial["original_language"] = submission.language
     initial.update(
         first_reported_on=min(
             (s.published_on for s in submission.sources.all() if s.published_on), default=None

@@ -156,8 +156,8 @@ def draft_awaiting_approval(region, *, requested_by):
         sources=[{"url": "https://example.org/a", "outlet": "A", "verified": True}],
     )
     case_data = {
-        "title": "Draft for approval",
-        "summary": "In our words.",
+        "title_en": "Draft for approval",
+        "summary_en": "In our words.",
         "refusal_kind": Case.RefusalKind.REFUSED_DEPLOY,
         "confidence": Case.Confidence.REPORTED,
     }

@@ -55,7 +55,7 @@ def cases(region, other_region):
 def api_titles(client, params):
     response = client.get(API_LIST, {**params, "per_page": 100})
     assert response.status_code == 200
-    return [case["title"] for case in response.json()["results"]]
+    return [case["title_en"] for case in response.json()["results"]]
 
 
 def listing_titles(client, params):
@@ -129,7 +129,9 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
             "date": "2022-06-01",
             "date_precision": "day",
             "kind": "ruling",
-            "description": "Appeal lost.",
+            "description_en": "Appeal lost.",
+            "description_ru": "",
+            "description_uk": "",
             "court": "Nalchik garrison court",
             "legal_basis": "dismissal_contract",
             "claimants": 115,
@@ -141,7 +143,14 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
         "Number of people corrected."
     ]
     assert data["related_cases"] == [
-        {"id": pskov.pk, "url": f"http://testserver/cases/{pskov.pk}/", "title": pskov.title}
+        {
+            "id": pskov.pk,
+            "url": f"http://testserver/cases/{pskov.pk}/",
+            "original_language": "en",
+            "title_en": pskov.title,
+            "title_ru": "",
+            "title_uk": "",
+        }
     ]
 
 

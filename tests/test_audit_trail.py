@@ -82,7 +82,7 @@ def test_an_administrators_case_edit_in_the_admin_is_audited(admin_client, publi
     }
     data.update(
         {
-            "title": "A corrected title",
+            "title_en": "A corrected title",
             "event_date": published_case.event_date.isoformat(),
             "home_region": published_case.home_region_id,
             "related_cases": [],
@@ -101,4 +101,4 @@ def test_an_administrators_case_edit_in_the_admin_is_audited(admin_client, publi
     assert event.details["via"] == "admin"
     # The public page says the case was corrected, and what in general terms.
     page = admin_client.get(published_case.get_absolute_url(), follow=True).content.decode()
-    assert "Corrected: title." in page
+    assert "Corrected: title (English)." in page

@@ -149,13 +149,19 @@ def test_the_publish_form_starts_empty_and_shows_the_report_beside_it(moderator_
     response = moderator_client.get(reverse("moderation:publish", args=[submission.pk]))
 
     form = response.context["form"]
-    assert form["title"].value() in (None, "")
-    assert form["summary"].value() in (None, "")
+    for name in ("title_en", "title_ru", "title_uk", "summary_en", "summary_ru", "summary_uk"):
+        assert form[name].value() in (None, "")
+    # The case is most likely written in the report's language.
+    assert form["original_language"].value() == "ru"
     content = response.content.decode()
     assert re.search(r'<div dir="auto" lang="ru">\s*<p>Мой брат', content)
 
 
-def test_a_summary_copying_the_report_word_for_word_is_refused_and_kept(moderator_client, region):
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_a_summary_copying_the_report_word_for_word_is_refused_and_kept(
+    moderator_client, region, language
+):
+    """In every language version: the copy may sit in a translation."""
     submission = make_submission(
         home_region=region,
         what_happened=REPORT,
@@ -163,8 +169,10 @@ def test_a_summary_copying_the_report_word_for_word_is_refused_and_kept(moderato
     )
     copied = "Двенадцать военных. " + REPORT[:120]
     data = {
-        "title": "Twelve servicemen refused to go on",
-        "summary": copied,
+        "original_language": "en",
+        "title_en": "Twelve servicemen refused to go on",
+        "summary_en": "Twelve servicemen refused to go on fighting.",
+        f"summary_{language}": copied,
         "event_date_precision": "unknown",
         "people_qualifier": "unknown",
         "service_status": "unknown",

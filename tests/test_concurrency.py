@@ -21,8 +21,8 @@ pytestmark = [
 ]
 
 CASE_DATA = {
-    "title": "Concurrent case",
-    "summary": "Published once.",
+    "title_en": "Concurrent case",
+    "summary_en": "Published once.",
     "refusal_kind": "refused_deploy",
     "outcomes": [],
 }

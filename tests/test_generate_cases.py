@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.helpers import listed_titles
-from tracker.models import Case, CaseEvent, CaseOutcome, Source
+from tracker.models import Case, CaseEvent, CaseOutcome, Source, needs_translation_q
+from tracker.search import search_document
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +32,16 @@ def test_the_cases_vary_like_real_ones():
         date.year for date in cases.exclude(event_date=None).values_list("event_date", flat=True)
     }
     assert {2022, 2023, 2024, 2025} <= years
-    summaries = list(cases.values_list("summary", flat=True))
-    assert any("отказались" in summary for summary in summaries)
-    assert any("refused" in summary for summary in summaries)
+    # Written first in each of the three languages; most translated, some waiting.
+    assert {"en", "ru", "uk"} == set(cases.values_list("original_language", flat=True))
+    assert any("отказались" in summary for summary in cases.values_list("summary_ru", flat=True))
+    assert any("refused" in summary for summary in cases.values_list("summary_en", flat=True))
+    assert any("відмовилися" in s for s in cases.values_list("summary_uk", flat=True))
+    waiting = cases.filter(needs_translation_q()).count()
+    assert 0 < waiting < cases.count() / 2
+    # Each has the document search matches, written like save() writes it.
+    case = cases.first()
+    assert case.search_document == search_document(case)
     assert CaseEvent.objects.filter(case__in=cases).exists()
 
 

@@ -188,10 +188,10 @@ def test_a_count_past_the_cap_reads_naturally_in_each_language(
     assert heading in page_text(response)
 
 
-def test_the_case_page_says_case_texts_are_not_translated(client, omon_case):
+def test_the_case_page_says_when_a_case_has_no_version_in_the_readers_language(client, omon_case):
     response = by_browser(client, "ru").get(omon_case.get_absolute_url())
 
-    assert "Тексты случаев показаны на том языке, на котором они написаны" in page_text(response)
+    assert "Оригинал на английском; русской версии пока нет." in page_text(response)
 
 
 def test_a_source_title_carries_the_language_it_is_written_in(client, region):

@@ -24,8 +24,9 @@ TWO_INDEPENDENT = [
 
 def case_form(region, **overrides):
     data = {
-        "title": "Eleven soldiers of unit 3723 refused to return",
-        "summary": "Eleven contract soldiers refused to return to the front.",
+        "original_language": "en",
+        "title_en": "Eleven soldiers of unit 3723 refused to return",
+        "summary_en": "Eleven contract soldiers refused to return to the front.",
         "event_date": "2023-05-10",
         "event_date_precision": "day",
         "people_count": "11",
@@ -385,8 +386,8 @@ def edit_form(case, **overrides):
     data = {
         field: getattr(case, field) if getattr(case, field) is not None else ""
         for field in [
-            "title",
-            "summary",
+            "title_en",
+            "summary_en",
             "event_date_precision",
             "people_qualifier",
             "named_people",

@@ -51,7 +51,9 @@ def test_search_looks_in_the_unit_and_the_place(client, cases):
 
 def test_a_partial_word_matches(client, cases):
     assert titles(client, "paratroop") == {cases["pskov"].title}
-    assert titles(client, "контрактн") == {cases["buryatia"].title}
+    # (Not "контрактн": both are contract soldiers, and the labels of choices are
+    # searchable in every language.)
+    assert titles(client, "бурятск") == {cases["buryatia"].title}
 
 
 @pytest.mark.parametrize("query", ["'", "&|!", "a:* | b", "(((", "\\", "pskov & !"])

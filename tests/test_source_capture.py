@@ -83,8 +83,8 @@ def test_publishing_hands_the_verification_snapshot_to_the_case_without_fetching
         submission,
         moderator=moderator,
         case_data={
-            "title": "Refused",
-            "summary": "They refused.",
+            "title_en": "Refused",
+            "summary_en": "They refused.",
             "refusal_kind": "refused_deploy",
             "confidence": "reported",
         },

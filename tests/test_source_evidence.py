@@ -46,8 +46,8 @@ def published(moderator, source_server, region):
         submission,
         moderator=moderator,
         case_data={
-            "title": "Refused",
-            "summary": "They refused.",
+            "title_en": "Refused",
+            "summary_en": "They refused.",
             "refusal_kind": "refused_deploy",
             "confidence": "confirmed",
         },
@@ -120,7 +120,7 @@ def test_the_evidence_bundle_is_a_chain_of_custody(moderator_client, moderator, 
     assert manifest["files"][raw]["matches_recorded"] is True
 
     case_json = json.loads(archive.read("case.json"))
-    assert (case_json["id"], case_json["title"]) == (published.pk, "Refused")
+    assert (case_json["id"], case_json["title_en"]) == (published.pk, "Refused")
     sources = {source["outlet"]: source for source in json.loads(archive.read("sources.json"))}
     assert sources["Outlet A"]["snapshots"][0]["sha256"] == snapshot.sha256
     assert sources["Outlet B"]["snapshots"][0]["outcome"] == "failed"

@@ -24,13 +24,16 @@ from django.views.decorators.http import require_safe
 from .filters import CaseFilter
 from .models import (
     CASE_FACTS,
+    CONTENT_LANGUAGES,
     REGION_NAME_LANGUAGES,
     SOURCE_ORDER,
+    TRANSLATED_FACTS,
     Case,
     CaseEvent,
     CaseOutcome,
     Source,
     date_text,
+    translated,
 )
 from .models.related import LEGAL_KINDS
 from .preservation.fields import SOURCE_FIELDS
@@ -109,8 +112,13 @@ TRAILING_COLUMNS = [
         ),
     ),
 ]
-# Title and summary lead, as on the case page; the other facts follow in model order.
-EXPORT_FACTS = ("title", "summary", *(f for f in CASE_FACTS if f not in ("title", "summary")))
+# The original language, then the title and summary in every language lead, as on the
+# case page; the other facts follow in model order.
+TEXT_FACTS = (
+    "original_language",
+    *(translated(name, language) for name in TRANSLATED_FACTS for language in CONTENT_LANGUAGES),
+)
+EXPORT_FACTS = (*TEXT_FACTS, *(f for f in CASE_FACTS if f not in TEXT_FACTS))
 COLUMNS = [
     *LEADING_COLUMNS,
     *(

@@ -4,6 +4,7 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import linebreaks
@@ -14,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from .exports import bad_filter_response
 from .filters import CaseFilter
-from .models import Case
+from .models import CONTENT_LANGUAGES, Case
 
 FEED_SIZE = 50
 
@@ -103,7 +104,13 @@ def case_feed(request):
     case_filter = CaseFilter(request.GET, queryset=Case.objects.public())
     if not case_filter.is_valid():
         return bad_filter_response(case_filter)
-    response = CaseFeed(case_filter, request.GET.urlencode())(request)
+    # A feed reader sends no language cookie: `?lang=ru` asks for the cases' Russian
+    # versions (the original where there is none) and a Russian feed.
+    language = request.GET.get("lang")
+    if language not in CONTENT_LANGUAGES:
+        language = translation.get_language()
+    with translation.override(language):
+        response = CaseFeed(case_filter, request.GET.urlencode())(request)
     # A browser opening the feed shows application/atom+xml as plain text and applies the
     # stylesheet only to an XML type; feed readers do not ask for HTML and keep Atom's type.
     if "text/html" in request.headers.get("Accept", ""):

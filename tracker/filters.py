@@ -141,11 +141,9 @@ class CaseFilter(django_filters.FilterSet):
             data["sort"] = "relevance" if data.get("q") else DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
         self.form.fields["sort"].initial = DEFAULT_SORT
-        self._search_decisions = {}
 
     def filter_q(self, queryset, name, value):
-        # Applied again by tracker.facets: the search decides how to match only once.
-        return search_cases(queryset, value, decided=self._search_decisions)
+        return search_cases(queryset, value)
 
     def filter_force(self, queryset, name, value):
         if value in dict(FORCE_GROUPS):

@@ -1,25 +1,38 @@
-"""Full-text search over cases: the one place that decides how `q` is matched.
+"""Search over cases: the one place that decides how `q` is matched.
 
 The public listing, the export, the feed and the API all reach search through
 `CaseFilter`, which calls `search_cases`; a better search changes here and nowhere else.
 
+A query in any of the three languages finds a case whatever language its text is in, and a
+name in Cyrillic finds it in Latin letters and back. What is matched is the case's
+**search document** (`Case.search_document`, written by `Case.save()` from
+`search_document()` below): every language version of the title and summary, the unit,
+the place, the named people and their other spellings, the home region's names and the
+labels of the case's choices in every language, all lowercased, followed by a Latin
+transliteration of each word it changes (`latin()`: "Сахибгареев" → "sakhibgareev", the same
+"skeleton" a Latin spelling "Sakhibgareyev" is reduced to).
+
+Each query word is matched in three ways, any of which suffices; every word must match:
+- as a stemmed word (PostgreSQL's `russian` configuration: Russian Snowball stems for
+  Cyrillic, English ones for Latin), so "refused" finds "refusing";
+- as the beginning of a word, after `stem()` cut its ending off ("псковская" → "псковск",
+  "відмова" → "відмов"): Ukrainian has no stemmer in PostgreSQL, and this covers it;
+- its transliteration `latin(stem(word))` as the beginning of a word, which crosses
+  scripts ("Псков" → "pskov").
+
 On PostgreSQL, `tracker_case.search_vector` is a stored generated `tsvector` column
-(migration 0003) over the title (weight A), the unit, place and named people (B) and the
-summary (C), built with the `russian` text search configuration, which stems Cyrillic
-words with the Russian Snowball stemmer and Latin words with the English one. A GIN index
-(`case_search_vector_gin`) serves `@@`. Every word of the query must match its stem (so
-"deserted" finds "deserting"); when that finds nothing, the last word is taken as the
-beginning of a word, so "paratroo" finds "paratroopers" and "десантн" finds
-"десантники". A fragment that runs past the stem ("alternat" for "alternative", stem
-"altern") does not match: the stored vector holds stems, not whole words.
+(migration 0009): the titles with weight A, the search document with weight C, both with
+the `russian` configuration; the prefixes match the beginnings of its stems. A GIN index
+(`case_search_vector_gin`, partial on published cases) serves `@@`, and the rank orders
+the results. The column is not a model field, so that ordinary queries never fetch it.
 
-The column is not a model field, so that ordinary queries never fetch it.
+On SQLite (the embedded default) each word's forms are matched as substrings of the
+lowercased document (`LIKE`), which answers the same examples, unranked.
 
-On SQLite (the embedded default) every word is matched with `icontains` instead (a
-substring of any of the fields, with SQLite's ASCII-only case folding), and results are
-not ranked.
+Bulk writes that skip `save()` (`generate_cases`' COPY) write the document themselves.
 """
 
+import functools
 import re
 
 from django.contrib.postgres.search import (
@@ -30,14 +43,34 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Expression, Q
+from django.utils import translation
 
-SEARCH_FIELDS = ("title", "summary", "unit", "location", "named_people")
+SEARCH_FIELDS = ("unit", "location", "named_people", "name_variants")
+# The choices whose labels, in every language, are searchable text.
+LABELLED_FIELDS = ("force", "refusal_kind", "service_status", "location_country")
 MAX_WORDS = 10
 # The sort key the listing uses for "best match first"; see `order_by_relevance`.
 RANK = "search_rank"
 # Letters and digits; everything else (quotes, &, |, !, :, _) separates words, so no user
 # input can reach the tsquery syntax.
 WORD_RE = re.compile(r"[^\W_]+")
+
+# Russian and Ukrainian letters to Latin, the way English-language sources most often
+# spell names (BGN/PCGN without diacritics); Ukrainian г as g, so one name has one form.
+CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+    "є": "e", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "y", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
+    "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+LATIN_TABLE = str.maketrans(CYRILLIC_TO_LATIN)
+# Latin spellings that vary between sources for the same Cyrillic letters, reduced to one.
+LATIN_VARIANTS = (("ye", "e"), ("yo", "e"), ("iy", "i"), ("yy", "y"), ("j", "y"))
+CYRILLIC_ENDING = re.compile(r"[аеёиоуыэюяйьіїє]+$")
+LATIN_ENDING = re.compile(r"(?:ing|ed|es|s)$")
+# Shorter words are matched whole, never as the beginning of a word ("и", "at").
+MIN_STEM = 4
 
 
 def uses_full_text():
@@ -46,6 +79,89 @@ def uses_full_text():
 
 def search_words(query):
     return WORD_RE.findall(query)[:MAX_WORDS]
+
+
+def latin(text):
+    """A deterministic Latin "skeleton" of `text`: Cyrillic transliterated, the spelling
+    variants of transliterations reduced to one form, lowercase."""
+    text = text.lower().translate(LATIN_TABLE)
+    for variant, form in LATIN_VARIANTS:
+        text = text.replace(variant, form)
+    return text
+
+
+# The words of a document repeat across cases (and across a COPY batch of a million).
+_latin_word = functools.lru_cache(maxsize=100_000)(latin)
+
+
+def stem(word):
+    """`word` without its inflected ending, for matching as the beginning of a word
+    ("псковская" → "псковск", "refused" → "refus"); short words stay whole."""
+    word = word.lower()
+    if len(word) <= MIN_STEM:
+        return word
+    ending = CYRILLIC_ENDING if re.search(r"[а-яёіїєґ]$", word) else LATIN_ENDING
+    stemmed = ending.sub("", word)
+    return stemmed if len(stemmed) >= MIN_STEM else word[:MIN_STEM]
+
+
+def word_forms(word):
+    """The beginnings of words that `word` matches: its stem and the stem's skeleton."""
+    stemmed = stem(word)
+    return list(dict.fromkeys([stemmed, latin(stemmed)]))
+
+
+@functools.cache
+def _label_versions(name, value):
+    """The label of a choice in every language (computed once per process: switching
+    languages per row would cost `generate_cases` more than the rest of a row)."""
+    from tracker.models import Country, Force, RefusalKind, ServiceStatus
+
+    # The choice classes, not get_<name>_display(): a migration's historical model (0009
+    # writes the first documents) has no translated labels.
+    choices = {
+        "force": Force,
+        "refusal_kind": RefusalKind,
+        "service_status": ServiceStatus,
+        "location_country": Country,
+    }[name]
+    if value not in choices.values:
+        return ()
+    versions = []
+    for language in ("en", "ru", "uk"):
+        with translation.override(language):
+            versions.append(str(choices(value).label))
+    return tuple(versions)
+
+
+def _labels(case):
+    return [
+        label for name in LABELLED_FIELDS for label in _label_versions(name, getattr(case, name))
+    ]
+
+
+def search_document(case, region=None):
+    """The text search matches for `case`: see the module's docstring. `region`: the
+    case's home region, when the caller has it at hand (no query)."""
+    from tracker.models import CONTENT_LANGUAGES, TRANSLATED_FACTS, translated
+
+    parts = [
+        getattr(case, translated(name, language))
+        for name in TRANSLATED_FACTS
+        for language in CONTENT_LANGUAGES
+    ]
+    parts += [getattr(case, name) for name in SEARCH_FIELDS]
+    if region is None and case.home_region_id:
+        region = case.home_region
+    if region is not None:
+        parts += [region.name_en, region.name_ru, region.name_uk]
+    parts += _labels(case)
+    text = " ".join(part for part in parts if part).lower()
+    # The Latin skeleton only of the words it changes: English words mostly stay as they
+    # are, and repeating them would double the document for nothing.
+    words = dict.fromkeys(WORD_RE.findall(text))
+    changed = [form for word in words if (form := _latin_word(word)) != word]
+    return f"{text} {' '.join(dict.fromkeys(changed))}".strip()
 
 
 class SearchVectorColumn(Expression):
@@ -73,49 +189,40 @@ class SearchVectorColumn(Expression):
         return hash((self.__class__, self.alias))
 
 
-def _tsquery(words, *, prefix):
-    query = None
-    for position, word in enumerate(words, start=1):
-        # A stop word ("the", "и") becomes an empty query, which PostgreSQL drops.
-        term = word.lower() + (":*" if prefix and position == len(words) else "")
-        term = SearchQuery(term, search_type="raw", config="russian")
-        query = term if query is None else query & term
+def _word_query(word):
+    query = SearchQuery(word.lower(), search_type="raw", config="russian")
+    if len(word) < MIN_STEM:
+        # A stop word ("the", "и") stemmed is an empty query, which PostgreSQL drops from
+        # the AND, as long as nothing else is asked of it; a short name ("Уфа") still
+        # crosses scripts.
+        if len(word) >= 3 and latin(word) != word.lower():
+            query |= SearchQuery(latin(word), search_type="raw", config="simple")
+        return query
+    for form in word_forms(word):
+        # `simple` leaves the form as it is (a Russian stem of a stem could be shorter
+        # than the stored one and miss it).
+        query |= SearchQuery(f"{form}:*", search_type="raw", config="simple")
     return query
 
 
-def search_cases(queryset, query, *, decided=None):
-    """Cases that match every word of `query`; on PostgreSQL, annotated with a rank.
-
-    `decided`, a dict, remembers whether the last word was taken as a prefix, so that the
-    same search applied again (the listing's counts beside its filters) asks once."""
+def search_cases(queryset, query):
+    """Cases that match every word of `query`; on PostgreSQL, annotated with a rank."""
     words = search_words(query)
     if not words:
         return queryset
     if uses_full_text():
-        # The last word may be unfinished: if the words as stems match nothing, it is
-        # taken as the beginning of a word. Only then, because a prefix of a common stem
-        # costs the GIN index several times more (it reads every matching entry's list).
-        decided = {} if decided is None else decided
-        if query not in decided:
-            exact = _tsquery(words, prefix=False)
-            decided[query] = not queryset.filter(_search_match(exact)).exists()
-        tsquery = _tsquery(words, prefix=decided[query])
+        tsquery = None
+        for word in words:
+            tsquery = _word_query(word) if tsquery is None else tsquery & _word_query(word)
         return queryset.annotate(
             **{RANK: SearchRank(SearchVectorColumn(), tsquery, cover_density=False)}
-        ).filter(_search_match(tsquery))
+        ).filter(SearchVectorExact(SearchVectorColumn(), tsquery))
     for word in words:
         match = Q()
-        # SQLite's LIKE ignores case for ASCII letters only: try the usual spellings of
-        # a Cyrillic word too.
-        for spelling in {word, word.lower(), word.capitalize()}:
-            for field in SEARCH_FIELDS:
-                match |= Q(**{f"{field}__icontains": spelling})
+        for form in word_forms(word):
+            match |= Q(search_document__contains=form)
         queryset = queryset.filter(match)
     return queryset
-
-
-def _search_match(tsquery):
-    return SearchVectorExact(SearchVectorColumn(), tsquery)
 
 
 def is_ranked(queryset):

@@ -2,6 +2,12 @@
 
 Keyed on each case's stable `seed_id`: a second load changes nothing, and an edited seed
 file updates only what differs.
+
+The seed file is written in English (each case's original language). Its Russian and
+Ukrainian versions live beside it, in seeds/translations/<language>.json, keyed by seed_id:
+`title`, `summary`, `events` (the timeline's descriptions, in the seed file's order) and
+`name_variants` (the other spellings of names that search should find). A case missing
+from a translation file is simply not translated yet.
 """
 
 import json
@@ -14,15 +20,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from .grading import grade, settle
-from .models import CASE_FACTS, Case, DatePrecision, Region, Source
+from .models import CASE_FACTS, CONTENT_LANGUAGES, Case, DatePrecision, Region, Source
 
 SEEDS_FILE = Path(settings.BASE_DIR) / "seeds" / "cases.json"
+TRANSLATIONS_DIR = Path(settings.BASE_DIR) / "seeds" / "translations"
+SEED_LANGUAGE = "en"
 
-# The seed file gives every fact but three: the home region as its code; the first report
-# date, the earliest exact date of its sources; and the confidence, which the rule
+# The seed file gives every fact but these: the home region as its code; the first report
+# date, the earliest exact date of its sources; the confidence, which the rule
 # (tracker/grading.py) computes from the sources (a seed may only lower it, saying why in
-# `confidence_note`, through a "confidence" key of its own).
-DERIVED_FACTS = ("home_region", "first_reported_on", "confidence")
+# `confidence_note`, through a "confidence" key of its own); and the text, which comes as
+# `title` and `summary` (English, the original) and from the translation files, with the
+# other spellings of names.
+TEXT_FACTS = tuple(
+    f"{name}_{language}" for name in ("title", "summary") for language in CONTENT_LANGUAGES
+)
+DERIVED_FACTS = (
+    "home_region",
+    "first_reported_on",
+    "confidence",
+    "original_language",
+    "name_variants",
+    *TEXT_FACTS,
+)
 SEED_FACTS = tuple(field for field in CASE_FACTS if field not in DERIVED_FACTS)
 # A source's or event's keys, with the value a seed may leave out.
 SOURCE_DEFAULTS = {
@@ -39,18 +59,19 @@ SOURCE_DEFAULTS = {
     "says_unconfirmed": False,
 }
 SOURCE_FIELDS = list(SOURCE_DEFAULTS)
+# An event's description comes in each language (`description` in the seed file is the
+# English one, the others from the translation files).
 EVENT_DEFAULTS = {
     "date": None,
     "date_precision": DatePrecision.DAY,
     "kind": "",
-    "description": "",
     "court": "",
     "legal_basis": "",
     "claimants": None,
     "result": "",
     "closed_hearing": None,
 }
-EVENT_FIELDS = list(EVENT_DEFAULTS)
+EVENT_FIELDS = [*EVENT_DEFAULTS, *(f"description_{lang}" for lang in CONTENT_LANGUAGES)]
 
 
 @dataclass
@@ -64,8 +85,25 @@ def _date(value):
     return date.fromisoformat(value) if value else None
 
 
-def read_seeds(path=SEEDS_FILE):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def read_seeds(path=SEEDS_FILE, translations_dir=TRANSLATIONS_DIR):
+    """The seed cases, each with a `translations` dict by language from the files."""
+    seeds = json.loads(Path(path).read_text(encoding="utf-8"))
+    translations = read_translations(translations_dir)
+    for seed in seeds:
+        seed.setdefault("translations", {})
+        for language, cases in translations.items():
+            if seed["seed_id"] in cases:
+                seed["translations"][language] = cases[seed["seed_id"]]
+    return seeds
+
+
+def read_translations(directory=TRANSLATIONS_DIR):
+    directory = Path(directory)
+    return {
+        language: json.loads((directory / f"{language}.json").read_text(encoding="utf-8"))
+        for language in CONTENT_LANGUAGES
+        if language != SEED_LANGUAGE and (directory / f"{language}.json").exists()
+    }
 
 
 def _sync_children(manager, rows, fields):
@@ -98,14 +136,33 @@ def _prepare(seed):
     values = {field: seed[field] for field in SEED_FACTS}
     for field in ("event_date", "event_date_not_before", "event_date_not_after"):
         values[field] = _date(seed[field])
-    sources = [_source(source) for source in seed["sources"]]
-    events = [
-        {
-            **{f: e.get(f, default) for f, default in EVENT_DEFAULTS.items()},
-            "date": _date(e["date"]),
-        }
-        for e in seed["events"]
+    translations = {SEED_LANGUAGE: seed, **seed.get("translations", {})}
+    values["original_language"] = SEED_LANGUAGE
+    for language in CONTENT_LANGUAGES:
+        version = translations.get(language, {})
+        values[f"title_{language}"] = version.get("title", "")
+        values[f"summary_{language}"] = version.get("summary", "")
+    variants = [seed.get("name_variants", "")]
+    variants += [
+        version.get("name_variants", "") for version in seed.get("translations", {}).values()
     ]
+    # Each spelling once, in the order the files give them.
+    spellings = [part.strip() for variant in variants for part in variant.split(";")]
+    values["name_variants"] = "; ".join(dict.fromkeys(part for part in spellings if part))
+    sources = [_source(source) for source in seed["sources"]]
+    events = []
+    for position, event in enumerate(seed["events"]):
+        row = {f: event.get(f, default) for f, default in EVENT_DEFAULTS.items()}
+        row["date"] = _date(event["date"])
+        row[f"description_{SEED_LANGUAGE}"] = event["description"]
+        for language in CONTENT_LANGUAGES:
+            if language == SEED_LANGUAGE:
+                continue
+            described = translations.get(language, {}).get("events", [])
+            row[f"description_{language}"] = (
+                described[position] if position < len(described) else ""
+            )
+        events.append(row)
     # Only an exact date says when the case was first reported.
     source_dates = [
         s["published_on"] for s in sources if s["published_on_precision"] == DatePrecision.DAY

@@ -16,7 +16,7 @@ from .facets import (
 )
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
-from .models import Case
+from .models import CONTENT_LANGUAGES, Case, content_language
 from .pagination import COUNT_CAP, page_number, paginate
 from .search import is_ranked
 from .tilemap import tile_map
@@ -135,6 +135,32 @@ def _case_list_content(request):
     return render_to_string("tracker/_case_list_content.html", context, request)
 
 
+# Each language named in itself, as a link to that version reads to someone who reads it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
+
+
+def case_text(case, asked=None):
+    """What the case page shows of the case's text: the version in the reader's language,
+    or the one asked for with `?text=<language>`, or else the original, said so with a
+    label; and links to the other versions."""
+    reader = content_language()
+    wanted = asked if asked in CONTENT_LANGUAGES else reader
+    shown = case.shown_language("summary", wanted)
+    return {
+        "text_title": case.text("title", shown),
+        "text_summary": case.text("summary", shown),
+        "text_language": shown,
+        "text_events": [(event, event.text("description", shown)) for event in case.events.all()],
+        # The reader's language has no version: the original is shown, with a label.
+        "translation_missing": shown != wanted,
+        "other_versions": [
+            (language, LANGUAGE_NAMES[language])
+            for language in CONTENT_LANGUAGES
+            if language != shown and case.text_in("summary", language)
+        ],
+    }
+
+
 @require_safe
 def methodology(request):
     context = {"examples": worked_examples(), "submit_url": reverse("submissions:submit")}
@@ -156,13 +182,13 @@ def case_detail(request, pk, slug=None):
     supported = grade(sources)
     context = {
         "case": case,
+        **case_text(case, request.GET.get("text")),
         "sources": sources,
         # The grade the sources support, with its reason; the case's own grade is lower
         # only when a moderator said why (case.confidence_note).
         "grade": supported,
         "confidence_lowered": RANK[case.confidence] < RANK[supported.confidence],
         "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
-        "events": case.events.all(),
         "outcomes": case.get_outcomes_display(),
         "corrections": case.corrections.all(),
         "related": [other for other in others if other.is_related and not other.is_duplicate],

@@ -5,13 +5,25 @@ Every change raises the case's `version` and is kept in the audit trail with the
 before and after (the case's history). A form carries the version it was made from; a
 change made from an older version is refused (`StaleEdit`), never saved over another
 moderator's. On a public case every change leaves a public correction line that records
-what changed as data (`CaseCorrection.changes`)."""
+what changed as data (`CaseCorrection.changes`).
+
+Adding a translation (a language version of the title or summary that was empty) is not a
+public correction: nothing a reader had seen changed, so it is kept in the history only.
+Changing a version readers could already read is a correction like any other."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tracker.grading import settle
-from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseOutcome
+from tracker.models import (
+    CASE_FACTS,
+    CONTENT_LANGUAGES,
+    TRANSLATED_FACTS,
+    Case,
+    CaseCorrection,
+    CaseOutcome,
+    translated,
+)
 
 from ..confidence import case_grade
 from ..models import AuditEvent
@@ -69,6 +81,15 @@ def _differs(case, field, changes):
     if field == "home_region":
         return case.home_region_id != getattr(changes[field], "pk", changes[field])
     return getattr(case, field) != changes[field]
+
+
+TRANSLATION_FIELDS = {
+    translated(name, language) for name in TRANSLATED_FACTS for language in CONTENT_LANGUAGES
+}
+
+
+def _is_added_translation(field, before):
+    return field in TRANSLATION_FIELDS and not before[field]
 
 
 def _set_outcomes(case, outcomes):
@@ -136,7 +157,8 @@ def edit_case(
     touched = fields + [name for name in also_changed if name not in fields]
     if not touched and not (sources_added or sources_removed):
         return []
-    correction = {"fields": touched}
+    corrected = [name for name in touched if not _is_added_translation(name, before)]
+    correction = {"fields": corrected}
     if sources_added:
         correction["sources_added"] = sources_added
     if sources_removed:
@@ -149,7 +171,7 @@ def edit_case(
         fields=touched,
         before=before,
         note=correction_note.strip(),
-        correction=correction,
+        correction=correction if corrected or sources_added or sources_removed else None,
         **extra,
     )
     return touched
@@ -167,14 +189,20 @@ def _regrade(case, fields, before):
 
 
 @transaction.atomic
-def retract(case, *, moderator, reason, seen_version=None):
-    """Take a case off the public record; its URL then says it was withdrawn, and why."""
+def retract(case, *, moderator, reason, translations=None, seen_version=None):
+    """Take a case off the public record; its URL then says it was withdrawn, and why.
+
+    `reason` is written in the case's original language; `translations` may give it in
+    the other languages ({"ru": …})."""
     locked = lock_case(case, seen_version)
     if locked.status != Case.Status.PUBLISHED:
         raise Conflict(_("Case #%(id)s is not published; nothing was changed.") % {"id": locked.pk})
-    before = {"status": locked.status, "retraction_reason": locked.retraction_reason}
+    reasons = {**(translations or {}), locked.original_language: reason}
+    fields = [translated("retraction_reason", language) for language in reasons]
+    before = {"status": locked.status, **{field: getattr(locked, field) for field in fields}}
     locked.status = Case.Status.RETRACTED
-    locked.retraction_reason = reason
+    for language, text in reasons.items():
+        setattr(locked, translated("retraction_reason", language), text)
     record_change(
         locked,
         moderator=moderator,

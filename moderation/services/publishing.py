@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions.models import Submission
-from tracker.models import CASE_FACTS, Case, CaseEvent, CaseOutcome, Source
+from tracker.models import (
+    CASE_FACTS,
+    CONTENT_LANGUAGES,
+    Case,
+    CaseEvent,
+    CaseOutcome,
+    Source,
+    translated,
+)
 from tracker.preservation import services as preservation
 
 from ..confidence import (
@@ -171,7 +179,13 @@ def decline_publication(submission, *, moderator, note):
 
 
 # What a merge may change of a case's facts, kept with before/after values in its history.
-MERGED_FACTS = ("confidence", "people_count", "people_qualifier", "summary", "outcomes")
+MERGED_FACTS = (
+    "confidence",
+    "people_count",
+    "people_qualifier",
+    *(translated("summary", language) for language in CONTENT_LANGUAGES),
+    "outcomes",
+)
 
 
 @transaction.atomic
@@ -246,6 +260,8 @@ def _merge_facts(case, merge_data):
         case.people_count = merge_data["people_count"]
         case.people_qualifier = merge_data["people_qualifier"]
     if merge_data.get("summary_addition"):
-        case.summary = f"{case.summary}\n\n{merge_data['summary_addition']}"
+        # The addition is written in the original language; translators follow.
+        original = translated("summary", case.original_language)
+        setattr(case, original, f"{getattr(case, original)}\n\n{merge_data['summary_addition']}")
     if merge_data.get("event"):
         CaseEvent.objects.create(case=case, **merge_data["event"])

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tracker.models import Case
+from tracker.models import Case, needs_translation_q
 from tracker.search import search_cases
 
 from .. import services
@@ -41,6 +41,10 @@ def _filtered_cases(data):
         cases = cases.filter(seed_id__isnull=False)
     elif data.get("origin") == CaseListFilterForm.REPORTED:
         cases = cases.filter(seed_id__isnull=True)
+    if data.get("translation") == CaseListFilterForm.NEEDS_TRANSLATION:
+        cases = cases.filter(needs_translation_q())
+    elif data.get("translation") == CaseListFilterForm.TRANSLATED:
+        cases = cases.exclude(needs_translation_q())
     return cases
 
 
@@ -116,10 +120,15 @@ def _as_history(field, value):
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_retract(request, pk):
     case = get_object_or_404(Case, pk=pk)
-    form = RetractForm(request.POST or None)
+    form = RetractForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.retract(case, moderator=request.user, reason=form.cleaned_data["reason"])
+            services.retract(
+                case,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                translations=form.translations(),
+            )
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:

@@ -108,11 +108,14 @@ def review_and_publish(page, server, step, *, unit, title, word):
     assert 0x8825 not in stored.getexif(), "the stored photo still says where it was taken"
 
     page.get_by_role("link", name="Publish as a new case…").click()
-    page.get_by_label("Title").fill(title)
+    # The report came in Russian: the case is written in Russian first, the original
+    # language the form starts with; the other languages can follow.
+    expect(page.get_by_label("Original language")).to_have_value("ru")
+    page.get_by_label("Title (Russian)").fill(title)
     # The report is shown beside the form; the summary is the moderator's own words.
     expect(page.locator(".report-text")).to_contain_text("Купянск")
-    expect(page.get_by_label("Summary")).to_have_value("")
-    page.get_by_label("Summary").fill(
+    expect(page.get_by_label("Summary (Russian)")).to_have_value("")
+    page.get_by_label("Summary (Russian)").fill(
         f"Двенадцать военнослужащих по контракту из части {unit} не поехали в район "
         f"Купянска; по словам источника, им грозили уголовным преследованием ({word})."
     )
@@ -154,7 +157,7 @@ def find_and_export(page, server, step, *, title, word):
     assert download.value.suggested_filename.endswith(".csv")
     with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
         rows = list(csv.DictReader(exported))
-    assert [row["title"] for row in rows] == [title]
+    assert [(row["original_language"], row["title_ru"]) for row in rows] == [("ru", title)]
 
 
 def read_status(page, server, step, code):

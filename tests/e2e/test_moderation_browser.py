@@ -64,7 +64,8 @@ def test_the_moderation_pages_have_no_serious_accessibility_violations(
     page.get_by_role("link", name="Publish as a new case…").click()
     check("publish")
     page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    # The report came in English, so the case's original language starts as English.
+    expect(page.get_by_label("Title (English)")).to_have_attribute("aria-invalid", "true")
     check("publish-errors")
 
     # The list of dead sources, with one seed source marked offline (no fetch happens here).

@@ -86,10 +86,11 @@ def published(sent, template, moderator):
         "home_region": None,
         # A plain word beside the payload: PostgreSQL's full-text parser skips markup, so a
         # search finds the case by this word on both databases.
-        "title": f"{template.format(TITLE)} refusal",
+        "original_language": "en",
+        "title_en": f"{template.format(TITLE)} refusal",
         # The moderator's summary quotes the report's payload (the form would refuse a
         # long verbatim run; a short one is allowed).
-        "summary": text_of(template, "what_happened"),
+        "summary_en": text_of(template, "what_happened"),
     }
     return services.publish(sent, moderator=moderator, case_data=case_data)
 

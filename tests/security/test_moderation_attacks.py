@@ -374,8 +374,8 @@ def submission_canaries(region, moderator):
         published,
         moderator=moderator,
         case_data={
-            "title": "Neutral title",
-            "summary": "A summary in the project's own words.",
+            "title_en": "Neutral title",
+            "summary_en": "A summary in the project's own words.",
             "refusal_kind": "refused_deploy",
             "home_region": region,
             "confidence": "reported",
@@ -431,13 +431,13 @@ def test_an_approval_of_a_draft_edited_since_the_page_was_loaded_is_refused_and_
         home_region=region,
         sources=[{"url": "https://example.org/a", "outlet": "A", "verified": True}],
     )
-    case_data = {"title": "Draft", "summary": "S.", "refusal_kind": "refused_deploy"}
+    case_data = {"title_en": "Draft", "summary_en": "S.", "refusal_kind": "refused_deploy"}
     case = services.publish(report, moderator=moderator, case_data={**case_data, "outcomes": []})
     approver = Client()
     log_in(approver, other_moderator)
     page = approver.get(reverse("moderation:review", args=[report.pk])).content.decode()
     seen = re.search(r'name="case_version" value="([^"]+)"', page).group(1)
-    services.edit_case(case, moderator=moderator, changes={"title": "Changed after reading"})
+    services.edit_case(case, moderator=moderator, changes={"title_en": "Changed after reading"})
 
     response = approver.post(
         reverse("moderation:approve", args=[report.pk]), {"case_version": seen}, follow=True

@@ -139,8 +139,9 @@ def test_a_failed_answer_leaves_the_question_open_and_no_file(region, settings, 
 # --- publishing and the other decisions ------------------------------------------------------
 
 CASE_DATA = {
-    "title": "A case",
-    "summary": "Summary.",
+    "original_language": "en",
+    "title_en": "A case",
+    "summary_en": "Summary.",
     "refusal_kind": "refused_deploy",
     "confidence": "confirmed",
     "outcomes": ["dismissed", "criminal_case"],

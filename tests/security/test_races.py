@@ -27,8 +27,9 @@ pytestmark = [
 ]
 
 CASE_DATA = {
-    "title": "Draft title",
-    "summary": "Summary.",
+    "original_language": "en",
+    "title_en": "Draft title",
+    "summary_en": "Summary.",
     "refusal_kind": "refused_deploy",
     "confidence": "reported",
     "outcomes": [],
@@ -142,11 +143,11 @@ def test_an_edit_of_the_draft_first_makes_the_approval_fail_cleanly(
 
     edited, approved = race(
         hold,
-        lambda: services.edit_case(case, moderator=moderator, changes={"title": "Edited title"}),
+        lambda: services.edit_case(case, moderator=moderator, changes={"title_en": "Edited title"}),
         lambda: services.approve_publication(report, moderator=other_moderator, seen_version=seen),
     )
 
-    assert edited.get("result") == ["title"], edited
+    assert edited.get("result") == ["title_en"], edited
     assert isinstance(approved.get("error"), services.Conflict), approved
     assert "was edited since you read it" in str(approved["error"])
     case.refresh_from_db()
@@ -167,7 +168,7 @@ def test_an_approval_first_makes_an_edit_at_the_same_moment_fail_cleanly(
         hold,
         lambda: services.approve_publication(report, moderator=other_moderator, seen_version=seen),
         lambda: services.edit_case(
-            case, moderator=moderator, changes={"title": "Edited title"}, seen_version=seen
+            case, moderator=moderator, changes={"title_en": "Edited title"}, seen_version=seen
         ),
     )
 
@@ -188,7 +189,7 @@ def test_an_edit_while_the_approver_reads_is_never_overwritten_by_the_approval(
 
     edited, approved = race(
         hold,
-        lambda: services.edit_case(case, moderator=moderator, changes={"title": "Edited title"}),
+        lambda: services.edit_case(case, moderator=moderator, changes={"title_en": "Edited title"}),
         lambda: services.approve_publication(report, moderator=other_moderator),
     )
 

@@ -57,7 +57,7 @@ def snapshot():
     """What a forged request could change."""
     return {
         "submissions": list(Submission.objects.values_list("id", "status", "claimed_by")),
-        "cases": list(Case.objects.values_list("id", "status", "title", "summary")),
+        "cases": list(Case.objects.values_list("id", "status", "title_en", "summary_en")),
         "sources": Source.objects.count(),
         "messages": Message.objects.count(),
         "attachments": Attachment.objects.count(),
@@ -83,8 +83,8 @@ def forged_body(world):
         "reachable": "true",
         "supports_report": "true",
         "independent": "true",
-        "title": "Forged title",
-        "summary": "Forged summary",
+        "title_en": "Forged title",
+        "summary_en": "Forged summary",
         "language": "ru",
         "username": "chief",
         "password": "forged password",

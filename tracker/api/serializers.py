@@ -79,7 +79,15 @@ class CaseEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         # The legal fields are empty unless the event is a step of legal proceedings.
-        fields = ["date", "date_precision", "kind", "description", *LEGAL_FIELDS]
+        fields = [
+            "date",
+            "date_precision",
+            "kind",
+            "description_en",
+            "description_ru",
+            "description_uk",
+            *LEGAL_FIELDS,
+        ]
         read_only_fields = fields
 
 
@@ -104,7 +112,7 @@ class RelatedCaseSerializer(PublicUrlMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "url", "title"]
+        fields = ["id", "url", "original_language", "title_en", "title_ru", "title_uk"]
         read_only_fields = fields
 
 

@@ -71,7 +71,11 @@ class CaseDetail(generics.RetrieveAPIView):
     def get_object(self):
         case = super().get_object()
         # Related cases and possible duplicates, public ones only, in one query.
-        others = list(Case.objects.public().linked_to(case).only("id", "title"))
+        others = list(
+            Case.objects.public()
+            .linked_to(case)
+            .only("id", "original_language", "title_en", "title_ru", "title_uk", "slug")
+        )
         case.public_related = [c for c in others if c.is_related and not c.is_duplicate]
         case.public_duplicates = [c for c in others if c.is_duplicate]
         return case

@@ -8,9 +8,21 @@ outcomes, sources, timeline and corrections; `regions.py` the home regions.
 # Exact counters and shared short-lived keys (rate limits, the client hash's daily key).
 from tracker.counters import Counter, SharedSecret  # noqa: E402, I001
 
-from .cases import PUBLISHED, Case, CaseQuerySet, CaseStatus, short_slug
+from .cases import (
+    PUBLISHED,
+    Case,
+    CaseQuerySet,
+    CaseStatus,
+    content_language,
+    needs_translation_q,
+    short_slug,
+)
 from .facts import (
     CASE_FACTS,
+    CONTENT_LANGUAGES,
+    TRANSLATED_FACTS,
+    ContentLanguage,
+    translated,
     REPORTED_FACTS,
     CaseFacts,
     Confidence,
@@ -45,6 +57,12 @@ __all__ = [
     "SourceProvenance",
     "date_text",
     "CASE_FACTS",
+    "CONTENT_LANGUAGES",
+    "TRANSLATED_FACTS",
+    "ContentLanguage",
+    "content_language",
+    "needs_translation_q",
+    "translated",
     "PUBLISHED",
     "REGION_NAME_LANGUAGES",
     "REPORTED_FACTS",

@@ -3,9 +3,80 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .facts import CaseFacts, DatePrecision, PeopleQualifier
+from .facts import (
+    CONTENT_LANGUAGES,
+    TRANSLATED_FACTS,
+    CaseFacts,
+    DatePrecision,
+    PeopleQualifier,
+    translated,
+)
+
+
+def content_language(language=None):
+    """The content language that matches `language` (default: the active interface
+    language); English for anything else."""
+    language = (language or get_language() or "en")[:2]
+    return language if language in CONTENT_LANGUAGES else "en"
+
+
+def needs_translation_q():
+    """Cases with a translated fact missing in some language (the moderators' filter)."""
+    missing = Q()
+    for name in TRANSLATED_FACTS:
+        for language in CONTENT_LANGUAGES:
+            missing |= Q(**{translated(name, language): ""})
+    return missing
+
+
+def _original_version_present():
+    present = Q()
+    for language in CONTENT_LANGUAGES:
+        version = Q(original_language=language)
+        for name in TRANSLATED_FACTS:
+            version &= ~Q(**{translated(name, language): ""})
+        present |= version
+    return present
+
+
+class Translated:
+    """Reading a translated text in the reader's language, or in the original language
+    where that version is missing (the case page labels it: tracker/views.py::case_text).
+    A model using it has <name>_<language> columns and an `original_language`."""
+
+    def fallback_language(self):
+        return self.original_language
+
+    def text_in(self, name, language):
+        return getattr(self, translated(name, language))
+
+    def shown_language(self, name, language=None):
+        """The language `name` is shown in to a reader of `language`."""
+        language = content_language(language)
+        if self.text_in(name, language):
+            return language
+        fallback = self.fallback_language()
+        if self.text_in(name, fallback):
+            return fallback
+        return next((lang for lang in CONTENT_LANGUAGES if self.text_in(name, lang)), language)
+
+    def text(self, name, language=None):
+        return self.text_in(name, self.shown_language(name, language))
+
+
+def translated_property(name):
+    """`case.title`: the reader's version or the original; setting it sets the original."""
+
+    def get(self):
+        return self.text(name)
+
+    def set(self, value):
+        setattr(self, translated(name, self.original_language), value)
+
+    return property(get, set, doc=f"The {name} in the reader's language, or the original.")
 
 
 def short_slug(text, limit=60):
@@ -63,7 +134,7 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("home_region").prefetch_related("outcome_rows")
 
 
-class Case(CaseFacts):
+class Case(Translated, CaseFacts):
     """One documented episode: one person or one group who refused, at one time."""
 
     Status = CaseStatus
@@ -73,8 +144,22 @@ class Case(CaseFacts):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    retraction_reason = models.TextField(
-        _("retraction reason"), blank=True, help_text=_("Shown on the page of a retracted case.")
+    # In each content language, like the text of the case; `retraction_reason` reads the
+    # reader's version or the original.
+    retraction_reason_en = models.TextField(
+        _("retraction reason (English)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
+    )
+    retraction_reason_ru = models.TextField(
+        _("retraction reason (Russian)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
+    )
+    retraction_reason_uk = models.TextField(
+        _("retraction reason (Ukrainian)"),
+        blank=True,
+        help_text=_("Shown on the page of a retracted case."),
     )
 
     related_cases = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
@@ -110,7 +195,17 @@ class Case(CaseFacts):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What search matches: every language version, the other spellings, region names and
+    # the labels of the choices in every language, and a Latin transliteration of all of
+    # it. Written by save() (tracker/search.py::search_document); on PostgreSQL the
+    # full-text vector is generated from it (migration 0009).
+    search_document = models.TextField(blank=True, editable=False)
+
     objects = CaseQuerySet.as_manager()
+
+    title = translated_property("title")
+    summary = translated_property("summary")
+    retraction_reason = translated_property("retraction_reason")
 
     class Meta:
         ordering = ["-event_date", "-id"]
@@ -136,7 +231,10 @@ class Case(CaseFacts):
                 name="tracker_case_published_has_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status=CaseStatus.RETRACTED) | ~Q(retraction_reason=""),
+                condition=~Q(status=CaseStatus.RETRACTED)
+                | ~Q(retraction_reason_en="")
+                | ~Q(retraction_reason_ru="")
+                | ~Q(retraction_reason_uk=""),
                 name="tracker_case_retracted_has_reason",
             ),
             models.CheckConstraint(
@@ -146,6 +244,13 @@ class Case(CaseFacts):
                 name="tracker_case_event_date_range_ordered",
                 violation_error_message=_(
                     "“Refusal not before” must not be later than “refusal not after”."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_original_version_present(),
+                name="tracker_case_original_version_present",
+                violation_error_message=_(
+                    "Write the title and summary in the case's original language."
                 ),
             ),
             # A report may leave the kind open (ReportedFacts); a case never does.
@@ -192,7 +297,13 @@ class Case(CaseFacts):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.slug = short_slug(self.title)
+        from tracker.search import search_document
+
+        # The slug stays in Latin letters: from the English title, else the original.
+        self.slug = short_slug(self.title_en or self.text_in("title", self.original_language))
+        self.search_document = search_document(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "slug"}
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -201,6 +312,27 @@ class Case(CaseFacts):
         if self.slug:
             return reverse("tracker:case_detail_slug", args=[self.pk, self.slug])
         return reverse("tracker:case_detail", args=[self.pk])
+
+    def missing_languages(self):
+        """The content languages in which a translated fact is still empty."""
+        return [
+            language
+            for language in CONTENT_LANGUAGES
+            if any(not self.text_in(name, language) for name in TRANSLATED_FACTS)
+        ]
+
+    @property
+    def title_language(self):
+        """The language `title` is shown in (for the `lang` attribute of a listing row)."""
+        return self.shown_language("title")
+
+    @property
+    def retraction_language(self):
+        return self.shown_language("retraction_reason")
+
+    @property
+    def needs_translation(self):
+        return bool(self.missing_languages())
 
     @property
     def is_public(self):

@@ -90,6 +90,22 @@ class RefusalKind(models.TextChoices):
     OTHER = "other", _("other resistance")
 
 
+class ContentLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+    UKRAINIAN = "uk", _("Ukrainian")
+
+
+# The languages a case's text is written in; its translated fields are <name>_<language>.
+CONTENT_LANGUAGES = tuple(ContentLanguage.values)
+TRANSLATED_FACTS = ("title", "summary")
+
+
+def translated(name, language):
+    """The column of `name` (a translated field) in `language`: translated("title", "ru")."""
+    return f"{name}_{language}"
+
+
 class Confidence(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     REPORTED = "reported", _("reported")
@@ -230,10 +246,73 @@ class CaseFacts(ReportedFacts):
     """What only a case states: written by a moderator from the report and its sources."""
 
     Confidence = Confidence
+    ContentLanguage = ContentLanguage
 
-    title = models.CharField(_("title"), max_length=200, help_text=_("Title of the case."))
-    summary = models.TextField(
-        _("summary"), help_text=_("What happened, in the project's own words.")
+    # The text of a case exists in each content language (title_en, title_ru, …): plain
+    # columns, so a listing reads every version with the row (no join, no query per row).
+    # `Case.title` and `Case.summary` give the reader's language or the original.
+    original_language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.ENGLISH,
+        help_text=_(
+            "Language the case was first written in (en, ru, uk); its title and summary "
+            "in that language are never empty. The other versions are translations."
+        ),
+    )
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Title of the case in English; empty where there is no English version yet."),
+    )
+    title_ru = models.CharField(
+        _("title (Russian)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Title of the case in Russian; empty where there is no Russian version yet."),
+    )
+    title_uk = models.CharField(
+        _("title (Ukrainian)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Title of the case in Ukrainian; empty where there is no Ukrainian version yet."
+        ),
+    )
+    summary_en = models.TextField(
+        _("summary (English)"),
+        blank=True,
+        help_text=_(
+            "What happened, in the project's own words, in English; empty where there is "
+            "no English version yet."
+        ),
+    )
+    summary_ru = models.TextField(
+        _("summary (Russian)"),
+        blank=True,
+        help_text=_(
+            "What happened, in the project's own words, in Russian; empty where there is "
+            "no Russian version yet."
+        ),
+    )
+    summary_uk = models.TextField(
+        _("summary (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "What happened, in the project's own words, in Ukrainian; empty where there is "
+            "no Ukrainian version yet."
+        ),
+    )
+    name_variants = models.CharField(
+        _("other spellings"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Other spellings of the names, units and places that sources use, so that "
+            "search finds them (e.g. 'Sakhibgareev; Сахибгареев')."
+        ),
     )
     first_reported_on = models.DateField(
         _("first reported on"),

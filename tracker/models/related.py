@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .cases import Case
+from .cases import Case, Translated, translated_property
 from .facts import DatePrecision
 
 
@@ -241,7 +241,7 @@ LEGAL_KINDS = (
 )
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Translated, models.Model):
     """A dated event after the refusal: a dismissal, a lawsuit, a ruling. Steps of legal
     proceedings (LEGAL_KINDS) also say which court, on what basis, for how many claimants,
     with what result, and whether the hearing was closed."""
@@ -268,7 +268,13 @@ class CaseEvent(models.Model):
         _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    description = models.TextField(_("what happened"))
+    # In each content language, like the case's title and summary; the case's original
+    # language's version is the one shown where the reader's is missing.
+    description_en = models.TextField(_("what happened (English)"), blank=True)
+    description_ru = models.TextField(_("what happened (Russian)"), blank=True)
+    description_uk = models.TextField(_("what happened (Ukrainian)"), blank=True)
+
+    description = translated_property("description")
     court = models.CharField(
         _("court"),
         max_length=200,
@@ -334,6 +340,11 @@ class CaseEvent(models.Model):
     @property
     def is_legal_step(self):
         return self.kind in LEGAL_KINDS
+
+    @property
+    def original_language(self):
+        # The case is already known when events are read through case.events (no query).
+        return self.case.original_language if self.case_id else "en"
 
 
 class CaseCorrection(models.Model):

@@ -1,10 +1,11 @@
 """Synthetic cases for load testing (`manage.py generate_cases`).
 
 They look like the real record — every region, force, kind and outcome, dates from the
-start of the full-scale invasion to today, Russian and English summaries, 1–3 sources and
-0–4 timeline events — so that indexes, statistics and search behave as they would at
-that size. Every one has `is_synthetic=True`, cites only example.org URLs, and is removed
-by `generate_cases --delete`.
+start of the full-scale invasion to today, text first written in Russian, English or
+Ukrainian and translated into the others for most cases (a quarter wait for translation,
+as real cases do), 1–3 sources and 0–4 timeline events — so that indexes, statistics and
+search behave as they would at that size. Every one has `is_synthetic=True`, cites only
+example.org URLs, and is removed by `generate_cases --delete`.
 """
 
 import datetime
@@ -13,7 +14,8 @@ import random
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker.models import Case, CaseEvent, CaseOutcome, DatePrecision, Source
+from tracker.models import Case, CaseEvent, CaseOutcome, DatePrecision, Region, Source
+from tracker.search import search_document
 
 START = datetime.date(2022, 2, 24)
 
@@ -67,6 +69,13 @@ WHO_RU = {
     "officer": ("офицер", "офицеров"),
     "unknown": ("военнослужащий", "военнослужащих"),
 }
+WHO_UK = {
+    "contract": ("контрактник", "контрактників"),
+    "conscript": ("строковик", "строковиків"),
+    "mobilised": ("мобілізований", "мобілізованих"),
+    "officer": ("офіцер", "офіцерів"),
+    "unknown": ("військовослужбовець", "військовослужбовців"),
+}
 DID_EN = {
     "refused_deploy": "refused to deploy to the combat zone",
     "left_combat": "refused to continue fighting and left their positions",
@@ -85,6 +94,15 @@ DID_RU = {
     "self_injury": "нанесли себе травмы, чтобы не попасть на фронт",
     "other": "отказались выполнять приказ и выразили протест",
 }
+DID_UK = {
+    "refused_deploy": "відмовилися їхати в зону бойових дій",
+    "left_combat": "відмовилися далі воювати й залишили позиції",
+    "left_unit": "самовільно залишили частину",
+    "contract_termination": "подали рапорти про розірвання контракту",
+    "conscientious_objection": "попросили замінити службу альтернативною цивільною",
+    "self_injury": "завдали собі травм, щоб не потрапити на фронт",
+    "other": "відмовилися виконувати наказ і висловили протест",
+}
 THEN_EN = [
     "Commanders threatened them with criminal cases under article {article}.",
     "They were dismissed and their service records were stamped.",
@@ -101,6 +119,17 @@ THEN_RU = [
     "По словам адвоката, возбуждено уголовное дело; заседание ещё не назначено.",
     "Часть из них через месяц снова отправили на фронт.",
 ]
+THEN_UK = [
+    "Командири погрожували їм кримінальними справами за статтею {article}.",
+    "Їх звільнили, у військові квитки внесли позначки.",
+    "Родичі розповідають, що їх тримали в підвалі й змушували відкликати відмову.",
+    "Військовий суд відхилив їхній позов про скасування звільнення.",
+    "За словами адвоката, порушено кримінальну справу; засідання ще не призначено.",
+    "Частину з них через місяць знову відправили на фронт.",
+]
+WHO = {"en": WHO_EN, "ru": WHO_RU, "uk": WHO_UK}
+DID = {"en": DID_EN, "ru": DID_RU, "uk": DID_UK}
+THEN = {"en": THEN_EN, "ru": THEN_RU, "uk": THEN_UK}
 OUTLETS = [
     ("Mediazona", "ru"),
     ("Meduza", "ru"),
@@ -147,6 +176,9 @@ CONFIDENCE = _weighted([("confirmed", 30), ("reported", 55), ("unconfirmed", 15)
 QUALIFIERS = _weighted([("exact", 60), ("at_least", 15), ("about", 20), ("up_to", 5)])
 
 
+LANGUAGES = _weighted([("ru", 50), ("en", 30), ("uk", 20)])
+# Share of cases whose text exists only in its original language.
+UNTRANSLATED = 0.25
 PRECISIONS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.UNKNOWN]
 
 
@@ -156,6 +188,7 @@ class Generator:
     def __init__(self, region_ids, *, seed=1, today=None):
         self.random = random.Random(seed)
         self.region_ids = list(region_ids)
+        self.regions = Region.objects.in_bulk(self.region_ids)
         self.today = today or timezone.now().date()
         self.days = (self.today - START).days
         self.now = timezone.now()
@@ -166,7 +199,8 @@ class Generator:
     def case(self):
         """(case field values by attname, outcomes, sources, events) for one case."""
         r = self.random
-        russian = r.random() < 0.55
+        original = r.choices(*LANGUAGES)[0]
+        russian = original != "en"
         service = r.choices(*SERVICE)[0]
         kind = r.choices(*KINDS)[0]
         country, place_en, place_ru = r.choice(PLACES)
@@ -179,17 +213,28 @@ class Generator:
         date, precision = self._event_date()
         article = r.choice(ARTICLES)
         place = place_ru if russian else place_en
-        title, summary = self._text(russian, service, kind, people, unit, place, article)
+        translated = r.random() >= UNTRANSLATED
+        languages = ["en", "ru", "uk"] if translated else [original]
+        then = r.sample(range(len(THEN_EN)), k=r.randint(1, 3))
+        text = {
+            language: self._text(language, service, kind, people, unit, place, article, then)
+            for language in languages
+        }
+        title, summary = text[original]
         published_at = self.now - datetime.timedelta(
             days=(self.today - self._date_after(date, 400)).days, seconds=r.randrange(86400)
         )
         values = {
-            "title": title,
-            "slug": slugify(title)[:80].strip("-"),
-            "summary": summary,
+            "original_language": original,
+            **{f"title_{lang}": text.get(lang, ("", ""))[0] for lang in ("en", "ru", "uk")},
+            **{f"summary_{lang}": text.get(lang, ("", ""))[1] for lang in ("en", "ru", "uk")},
+            "name_variants": "",
+            "slug": slugify(text.get("en", text[original])[0])[:80].strip("-"),
             "status": Case.Status.PUBLISHED,
             "published_at": published_at,
-            "retraction_reason": "",
+            "retraction_reason_en": "",
+            "retraction_reason_ru": "",
+            "retraction_reason_uk": "",
             "event_date": None if precision == DatePrecision.UNKNOWN else date,
             "event_date_precision": precision,
             "first_reported_on": self._date_after(date, 60),
@@ -211,9 +256,12 @@ class Generator:
             "created_at": published_at,
             "updated_at": published_at,
         }
+        values["search_document"] = search_document(
+            Case(**values), region=self.regions.get(values["home_region_id"])
+        )
         outcomes = r.sample(CaseOutcome.Outcome.values, k=r.choices([1, 2, 3], [50, 35, 15])[0])
         sources = self._sources(title, date)
-        events = self._events(date, russian, article)
+        events = self._events(date, languages, article)
         return values, outcomes, sources, events
 
     def _event_date(self):
@@ -233,19 +281,19 @@ class Generator:
             return Case.PeopleQualifier.EXACT
         return self.random.choices(*QUALIFIERS)[0]
 
-    def _text(self, russian, service, kind, people, unit, place, article):
-        who = (WHO_RU if russian else WHO_EN)[service][0 if people == 1 else 1]
-        did = (DID_RU if russian else DID_EN)[kind]
+    def _text(self, language, service, kind, people, unit, place, article, then):
+        who = WHO[language][service][0 if people == 1 else 1]
+        did = DID[language][kind]
         count = "" if people == 1 else f"{people} "
         title = f"{count}{who} {did}"[:200]
-        then = self.random.sample(THEN_RU if russian else THEN_EN, k=self.random.randint(1, 3))
         where = f" ({place})" if place else ""
-        first = (
-            f"{count}{who} из подразделения «{unit}»{where} {did}."
-            if russian
-            else f"{count}{who} of {unit}{where} {did}."
-        )
-        summary = " ".join([first] + [sentence.format(article=article) for sentence in then])
+        first = {
+            "en": f"{count}{who} of {unit}{where} {did}.",
+            "ru": f"{count}{who} из подразделения «{unit}»{where} {did}.",
+            "uk": f"{count}{who} з підрозділу «{unit}»{where} {did}.",
+        }[language]
+        sentences = [THEN[language][index].format(article=article) for index in then]
+        summary = " ".join([first, *sentences])
         return title[0].upper() + title[1:], summary[0].upper() + summary[1:]
 
     def _sources(self, title, date):
@@ -267,17 +315,25 @@ class Generator:
             )
         return sources
 
-    def _events(self, date, russian, article):
+    def _events(self, date, languages, article):
         r = self.random
-        return [
-            {
-                "date": self._date_after(date, 500),
-                "date_precision": DatePrecision.DAY,
-                "kind": r.choice(CaseEvent.Kind.values),
-                "description": r.choice(THEN_RU if russian else THEN_EN).format(article=article),
-            }
-            for _ in range(r.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0])
-        ]
+        events = []
+        for _ in range(r.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0]):
+            said = r.randrange(len(THEN_EN))
+            events.append(
+                {
+                    "date": self._date_after(date, 500),
+                    "date_precision": DatePrecision.DAY,
+                    "kind": r.choice(CaseEvent.Kind.values),
+                    **{
+                        f"description_{lang}": (
+                            THEN[lang][said].format(article=article) if lang in languages else ""
+                        )
+                        for lang in ("en", "ru", "uk")
+                    },
+                }
+            )
+        return events
 
     def batch(self, size):
         return [self.case() for _ in range(size)]

@@ -131,6 +131,9 @@ def _copy_batch(rows):
     """PostgreSQL path: COPY, several times faster than INSERT. The search vector is a
     generated column, so the database computes it."""
     with connection.cursor() as cursor:
+        # The database computes every row's full-text vector from its text in three
+        # languages: a batch may take longer than a request's statement timeout.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence('tracker_case', 'id')) "
             "FROM generate_series(1, %s)",
