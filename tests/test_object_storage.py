@@ -150,8 +150,8 @@ def published(moderator, source_server, region, s3_files):
         submission,
         moderator=moderator,
         case_data={
-            "title": "Refused",
-            "summary": "They refused.",
+            "title_en": "Refused",
+            "summary_en": "They refused.",
             "refusal_kind": "refused_deploy",
             "confidence": "reported",
         },

@@ -58,8 +58,8 @@ def test_the_api_and_export_take_the_court_filter_too(client, region):
     exported = client.get(reverse("tracker:case_export_json"), {"court": "rejected"})
     cases = json.loads(b"".join(exported.streaming_content))["cases"]
 
-    assert [case["title"] for case in api["results"]] == ["Claim rejected in Nalchik"]
-    assert [case["title"] for case in cases] == ["Claim rejected in Nalchik"]
+    assert [case["title_en"] for case in api["results"]] == ["Claim rejected in Nalchik"]
+    assert [case["title_en"] for case in cases] == ["Claim rejected in Nalchik"]
     assert cases[0]["legal_steps"][0]["court"] == "Nalchik garrison court"
     assert cases[0]["legal_steps"][0]["result"] == "rejected"
 
@@ -162,7 +162,7 @@ def test_the_case_page_says_why_it_has_its_grade_and_where_sources_disagree(
 
 
 def test_the_other_case_lists_the_possible_duplicate_too(client, documented_case):
-    other = Case.objects.get(title="Perhaps the same guardsmen")
+    other = Case.objects.get(title_en="Perhaps the same guardsmen")
     content = client.get(other.get_absolute_url()).content.decode()
     assert "Possible duplicates" in content and documented_case.title in content
     assert "Related cases" not in content
@@ -190,7 +190,7 @@ def test_a_lowered_grade_shows_the_moderators_reason(client, region):
 def edit(client, case, **changes):
     url = reverse("moderation:case_edit", args=[case.pk])
     content = client.get(url).content.decode()
-    fields = dict(as_post_data(form_fields(content, form_index_with(content, "title"))))
+    fields = dict(as_post_data(form_fields(content, form_index_with(content, "title_en"))))
     fields.update({name: [value] for name, value in changes.items()})
     return client.post(url, fields)
 

@@ -113,8 +113,8 @@ def test_right_after_a_publication_readers_read_from_the_primary(
         submission,
         moderator=moderator,
         case_data={
-            "title": "Published a moment ago",
-            "summary": "They refused.",
+            "title_en": "Published a moment ago",
+            "summary_en": "They refused.",
             "refusal_kind": "refused_deploy",
             "confidence": "reported",
         },
@@ -135,7 +135,7 @@ def test_writes_and_locking_reads_in_a_transaction_go_to_the_primary(replica):
             with transaction.atomic():
                 locked = Case.objects.select_for_update().get(pk=replica.pk)
                 locked.title = "Renamed"
-                locked.save(update_fields=["title"])
+                locked.save(update_fields=["title_en"])
     finally:
         _replica.set(None)
 

@@ -288,10 +288,11 @@ def test_a_report_sent_to_one_server_is_reviewed_and_published_on_the_other(serv
     assert files.SECRET.encode() not in photo.content
 
     publish = moderator.get(f"{second}/moderation/{pk}/publish/")
-    fields = form_with(publish.text, "summary")
+    fields = form_with(publish.text, "summary_en")
     chosen = {
-        "title": title,
-        "summary": f"Twelve contract soldiers of {unit} did not go to Kupiansk.",
+        "original_language": "en",
+        "title_en": title,
+        "summary_en": f"Twelve contract soldiers of {unit} did not go to Kupiansk.",
         "confidence": "reported",
     }
     data = {}
