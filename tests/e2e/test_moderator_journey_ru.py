@@ -57,8 +57,9 @@ def report(text, unit, date=None):
     )
     return submission.pk
 case = Case.objects.create(
-    title=f"Контрактники в/ч 7{tag} отказались ехать под Купянск",
-    summary="По данным источника, двенадцать военнослужащих по контракту не поехали под Купянск.",
+    original_language="ru",
+    title_ru=f"Контрактники в/ч 7{tag} отказались ехать под Купянск",
+    summary_ru="По данным источника, двенадцать военнослужащих по контракту не поехали под Купянск.",
     status="published", published_at=timezone.now(), confidence="reported",
     event_date=datetime.date(2022, 2, 28), event_date_precision="day",
     first_reported_on=datetime.date(2022, 3, 1), unit=f"в/ч 7{tag}", home_region=region,
@@ -131,7 +132,7 @@ def claim(page, server, pk):
 def publish_report(page, server, step, pk, tag):
     claim(page, server, pk)
     page.get_by_role("link", name=ru("Publish as a new case…")).click()
-    title, summary = page.locator("input[name=title]"), page.locator("textarea[name=summary]")
+    title, summary = page.locator("input[name=title_ru]"), page.locator("textarea[name=summary_ru]")
     expect(title).to_have_value("")
     expect(summary).to_have_value("")
     report = page.locator(".report-text")
@@ -232,24 +233,24 @@ def test_the_second_of_two_moderators_gets_the_stale_page_with_their_text_kept(
     second.goto(url)
 
     new_title = f"Двенадцать контрактников в/ч 7{tag} не поехали под Купянск"
-    first.locator("input[name=title]").fill(new_title)
+    first.locator("input[name=title_ru]").fill(new_title)
     first.get_by_role("button", name=ru("Save"), exact=True).click()
     expect(first.get_by_text(ru("Case #%(id)s saved.") % {"id": case})).to_be_visible()
 
     typed = "Сводка второго модератора: военнослужащие отказались, источник — родственник."
-    second.locator("textarea[name=summary]").fill(typed)
+    second.locator("textarea[name=summary_ru]").fill(typed)
     second.get_by_role("button", name=ru("Save"), exact=True).click()
 
     expect(
         second.get_by_role("heading", name=ru("Changed since you opened this form"))
     ).to_be_visible()
     expect(second.locator(".changed-meanwhile")).to_contain_text(new_title)
-    expect(second.locator("textarea[name=summary]")).to_have_value(typed)
-    expect(second.locator("input[name=title]")).to_have_value(new_title)
+    expect(second.locator("textarea[name=summary_ru]")).to_have_value(typed)
+    expect(second.locator("input[name=title_ru]")).to_have_value(new_title)
     expect(second.locator("input[name=event_date]")).to_have_value("2022-02-28")
     screenshot(second, "stale-page")
 
     second.get_by_role("button", name=ru("Save"), exact=True).click()
     expect(second.get_by_text(ru("Case #%(id)s saved.") % {"id": case})).to_be_visible()
-    expect(second.locator("input[name=title]")).to_have_value(new_title)
-    expect(second.locator("textarea[name=summary]")).to_have_value(typed)
+    expect(second.locator("input[name=title_ru]")).to_have_value(new_title)
+    expect(second.locator("textarea[name=summary_ru]")).to_have_value(typed)
