@@ -59,7 +59,9 @@ def report(text, unit, date=None):
 case = Case.objects.create(
     original_language="ru",
     title_ru=f"Контрактники в/ч 7{tag} отказались ехать под Купянск",
-    summary_ru="По данным источника, двенадцать военнослужащих по контракту не поехали под Купянск.",
+    summary_ru=(
+        "По данным источника, двенадцать военнослужащих по контракту не поехали под Купянск."
+    ),
     status="published", published_at=timezone.now(), confidence="reported",
     event_date=datetime.date(2022, 2, 28), event_date_precision="day",
     first_reported_on=datetime.date(2022, 3, 1), unit=f"в/ч 7{tag}", home_region=region,
