@@ -14,6 +14,7 @@ page number. Here instead:
 
 import dataclasses
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import F, OrderBy, Q, Subquery
@@ -43,6 +44,15 @@ class ListingPage:
         if self.count_is_capped:
             return None
         return max(1, -(-self.count // self.per_page))
+
+
+def page_size(raw):
+    """The `per_page` asked for, within 1 … CASES_MAX_PAGE_SIZE (the default otherwise)."""
+    try:
+        size = int(raw if raw is not None else settings.CASES_PAGE_SIZE)
+    except (TypeError, ValueError):
+        return settings.CASES_PAGE_SIZE
+    return min(max(size, 1), settings.CASES_MAX_PAGE_SIZE)
 
 
 def page_number(raw):

@@ -17,17 +17,9 @@ from .facets import (
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
 from .models import CONTENT_LANGUAGES, Case, content_language
-from .pagination import COUNT_CAP, page_number, paginate
+from .pagination import COUNT_CAP, page_number, page_size, paginate
 from .search import is_ranked
 from .tilemap import tile_map
-
-
-def _page_size(request):
-    try:
-        size = int(request.GET.get("per_page", settings.CASES_PAGE_SIZE))
-    except ValueError:
-        return settings.CASES_PAGE_SIZE
-    return min(max(size, 1), settings.CASES_MAX_PAGE_SIZE)
 
 
 @require_safe
@@ -114,7 +106,7 @@ def _case_list_content(request):
     page = paginate(
         cases,
         count=count,
-        per_page=_page_size(request),
+        per_page=page_size(request.GET.get("per_page")),
         number=page_number(request.GET.get("page")),
         after=request.GET.get("after"),
         before=request.GET.get("before"),

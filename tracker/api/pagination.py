@@ -8,26 +8,17 @@ listing's keyset cursor (`after=`/`before=`), so following them costs the same o
 page. `page=N` still works, as in the listing.
 """
 
-from django.conf import settings
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from tracker.filters import DEFAULT_SORT, SORTS
-from tracker.pagination import COUNT_CAP, capped_count, page_number, paginate
+from tracker.pagination import COUNT_CAP, capped_count, page_number, page_size, paginate
 from tracker.search import is_ranked
 
 # Parameters that place a page, not choose cases.
 POSITION = ("page", "after", "before", "per_page")
-
-
-def page_size(request):
-    try:
-        size = int(request.query_params.get("per_page", settings.CASES_PAGE_SIZE))
-    except ValueError:
-        return settings.CASES_PAGE_SIZE
-    return min(max(size, 1), settings.CASES_MAX_PAGE_SIZE)
 
 
 class CasePagination(BasePagination):
@@ -39,7 +30,7 @@ class CasePagination(BasePagination):
         # instead, as the listing does.
         if is_ranked(queryset) and count > COUNT_CAP:
             queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
-        per_page, number = page_size(request), page_number(params.get("page"))
+        per_page, number = page_size(params.get("per_page")), page_number(params.get("page"))
         if count <= COUNT_CAP and number > max(1, -(-count // per_page)):
             raise NotFound("There is no such page.")
         self.page = paginate(
