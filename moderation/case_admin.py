@@ -250,6 +250,8 @@ class CaseAdmin(admin.ModelAdmin):
             CaseOutcome.objects.bulk_create(
                 CaseOutcome(case=case, outcome=outcome) for outcome in data["outcomes"]
             )
+            # Its timeline (the inline, saved above) and outcomes are searchable text.
+            case.refresh_search_document()
             return
         changes = {name: data[name] for name in CASE_FACTS if name in form.changed_data}
         changes["outcomes"] = data["outcomes"]

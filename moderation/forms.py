@@ -380,21 +380,53 @@ def initial_case_data(submission):
     return initial
 
 
-class CaseEditForm(CaseForm):
-    correction_note = forms.CharField(
-        label=_("Public correction note (optional)"),
+def _correction_note(label, language):
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=300,
-        help_text=_(
-            "A published case's page lists what changed, with today's date; a note here is "
-            "shown beside that line, e.g. “The unit number was misread in the first report.”"
-        ),
+        widget=forms.TextInput(attrs={"lang": language}),
     )
+
+
+class CaseEditForm(CaseForm):
+    # The public note in each content language, side by side like the case's text; the
+    # case page shows the reader's version, or the original with a label.
+    correction_note_en = _correction_note(_("Public correction note in English (optional)"), "en")
+    correction_note_ru = _correction_note(_("Public correction note in Russian (optional)"), "ru")
+    correction_note_uk = _correction_note(_("Public correction note in Ukrainian (optional)"), "uk")
     # The version this form was made from; a save made from an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.layout.append(
+            Fieldset(
+                _("Public correction note (optional)"),
+                HTML(
+                    "<p class='form-text'>"
+                    + str(
+                        _(
+                            "A published case's page lists what changed, with today's date; "
+                            "a note here is shown beside that line, e.g. “The unit number "
+                            "was misread in the first report.”"
+                        )
+                    )
+                    + "</p>"
+                ),
+                Div(
+                    *(
+                        Div(
+                            f"correction_note_{language}",
+                            css_class="language-column",
+                            lang=language,
+                        )
+                        for language in CONTENT_LANGUAGES
+                    ),
+                    css_class="language-columns",
+                ),
+            )
+        )
         self.initial.setdefault("outcomes", self.instance.outcomes)
         self.initial.setdefault("version", self.instance.version)
         self.grade = services.case_grade(self.instance)
@@ -402,6 +434,13 @@ class CaseEditForm(CaseForm):
         self.fields["confidence"].help_text = _(
             "The case's sources support “%(grade)s” (%(reason)s). You may lower it, saying why."
         ) % {"grade": self.grade.label, "reason": escape(self.grade.reason)}
+
+    def correction_notes(self):
+        """The note in each language the moderator wrote it in, for edit_case."""
+        return {
+            language: self.cleaned_data.get(f"correction_note_{language}", "")
+            for language in CONTENT_LANGUAGES
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -29,6 +29,12 @@ def make_case(**overrides):
         "location_country": Case.Country.UKRAINE,
     }
     values.update(overrides)
+    # `title=` and the like name the original language's version, whatever language a
+    # request of an earlier test left active (modeltranslation would write that one).
+    original = values.get("original_language", Case.ContentLanguage.ENGLISH)
+    for name in ("title", "summary", "retraction_reason"):
+        if name in values:
+            values.setdefault(f"{name}_{original}", values.pop(name))
     if values["status"] == Case.Status.PUBLISHED:
         values.setdefault("published_at", timezone.now())
     case = Case.objects.create(**values)
@@ -36,6 +42,9 @@ def make_case(**overrides):
         CaseOutcome.objects.create(case=case, outcome=outcome)
     for source in sources:
         Source.objects.create(case=case, **source)
+    if outcomes:
+        # As the publishing service does: the outcomes' labels are searchable text.
+        case.refresh_search_document()
     return case
 
 
@@ -178,6 +187,16 @@ def run_queued_tasks(backend):
     for result in list(backend.results):
         result.task.call(*result.args, **result.kwargs)
     backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Each test starts with no language active (English), as a new thread would: a
+    request of the test before leaves its language active, and modeltranslation writes
+    `title=` in the active language."""
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,9 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
         claimants=115,
         result=CaseEvent.Result.REJECTED,
     )
-    CaseCorrection.objects.create(case=nalchik, note="Number of people corrected.")
+    CaseCorrection.objects.create(
+        case=nalchik, note_en="Number of people corrected.", note_ru="Число людей уточнено."
+    )
     data = client.get(f"/api/cases/{nalchik.pk}/").json()
     assert data["events"] == [
         {
@@ -139,9 +141,11 @@ def test_the_detail_adds_timeline_corrections_and_only_public_related_cases(
             "closed_hearing": None,
         }
     ]
-    assert [correction["note"] for correction in data["corrections"]] == [
-        "Number of people corrected."
-    ]
+    # The note in every language; empty where it was not written in one.
+    assert [
+        (correction["note_en"], correction["note_ru"], correction["note_uk"])
+        for correction in data["corrections"]
+    ] == [("Number of people corrected.", "Число людей уточнено.", "")]
     assert data["related_cases"] == [
         {
             "id": pskov.pk,

@@ -70,3 +70,20 @@ def test_it_asks_for_a_number():
     with pytest.raises(CommandError) as error:
         call_command("generate_cases", verbosity=0)
     assert "how many" in str(error.value)
+
+
+def test_the_original_language_columns_hold_the_original_and_search_covers_the_timeline():
+    call_command("generate_cases", 40, verbosity=0)
+    cases = Case.objects.filter(is_synthetic=True).prefetch_related("events", "outcome_rows")
+    for case in cases:
+        original = case.original_language
+        assert case.__dict__["title"] == getattr(case, f"title_{original}") != ""
+        assert case.__dict__["summary"] == getattr(case, f"summary_{original}") != ""
+        for event in case.events.all():
+            assert event.__dict__["description"] == getattr(event, f"description_{original}")
+            assert event.__dict__["description"].lower() in case.search_document
+        # Written like save() writes it: the timeline and outcome labels included.
+        assert case.search_document == search_document(case)
+    dismissed = cases.filter(outcome_rows__outcome="dismissed").first()
+    assert "увольнение" in dismissed.search_document
+    assert "звільнення" in dismissed.search_document

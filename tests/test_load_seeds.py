@@ -17,10 +17,12 @@ def load(**options):
 
 
 def snapshot():
+    # rewrite(False): every column as stored, each language's version included
+    # (modeltranslation's values() would give the translated fields in one language).
     return (
-        list(Case.objects.values().order_by("pk")),
+        list(Case.objects.rewrite(False).values().order_by("pk")),
         list(Source.objects.values().order_by("pk")),
-        list(CaseEvent.objects.values().order_by("pk")),
+        list(CaseEvent.objects.rewrite(False).values().order_by("pk")),
         list(Case.related_cases.through.objects.values_list("from_case", "to_case").order_by("pk")),
     )
 

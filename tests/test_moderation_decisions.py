@@ -414,7 +414,7 @@ def test_editing_a_published_case_leaves_a_public_correction(moderator_client, p
     note = "Corrected the unit number."
 
     moderator_client.post(
-        url, edit_form(published_case, unit="military unit 3724", correction_note=note)
+        url, edit_form(published_case, unit="military unit 3724", correction_note_en=note)
     )
 
     published_case.refresh_from_db()

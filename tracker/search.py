@@ -7,8 +7,9 @@ A query in any of the three languages finds a case whatever language its text is
 name in Cyrillic finds it in Latin letters and back. What is matched is the case's
 **search document** (`Case.search_document`, written by `Case.save()` from
 `search_document()` below): every language version of the title and summary, the unit,
-the place, the named people and their other spellings, the home region's names and the
-labels of the case's choices in every language, all lowercased, followed by a Latin
+the place, the named people and their other spellings, the home region's names, the
+labels of the case's choices and of its outcomes in every language, and every language
+version of its timeline's descriptions, all lowercased, followed by a Latin
 transliteration of each word it changes (`latin()`: "Сахибгареев" → "sakhibgareev", the same
 "skeleton" a Latin spelling "Sakhibgareyev" is reduced to).
 
@@ -30,6 +31,8 @@ On SQLite (the embedded default) each word's forms are matched as substrings of 
 lowercased document (`LIKE`), which answers the same examples, unranked.
 
 Bulk writes that skip `save()` (`generate_cases`' COPY) write the document themselves.
+The services that add or remove a case's timeline events or outcomes save the case after
+them (or call `Case.refresh_search_document()`), so the document follows.
 """
 
 import functools
@@ -140,11 +143,53 @@ def _labels(case):
     ]
 
 
-def search_document(case, region=None):
+# Where an outcome's Russian or Ukrainian label is a noun ("увольнение") but readers type
+# the participle ("уволен"), whose stem is not the noun's: the forms search should match
+# too. Never shown; only matched.
+OUTCOME_WORDS = {
+    "dismissed": ("уволен", "уволены", "звільнений", "звільнені"),
+    "contract_terminated": ("расторгнут", "розірвано"),
+    "criminal_case": ("возбуждено", "порушено"),
+    "sent_back": ("возвращён", "повернуто"),
+}
+
+
+@functools.cache
+def _outcome_label_versions(value):
+    """An outcome's label in every language ("dismissed", "увольнение", "звільнення"),
+    with the forms of OUTCOME_WORDS."""
+    from tracker.models import CaseOutcome
+
+    if value not in CaseOutcome.Outcome.values:
+        return ()
+    versions = []
+    for language in ("en", "ru", "uk"):
+        with translation.override(language):
+            versions.append(str(CaseOutcome.Outcome(value).label))
+    return (*versions, *OUTCOME_WORDS.get(value, ()))
+
+
+def _timeline_and_outcomes(case):
+    """The case's timeline events and outcome codes as stored (two queries; none for a
+    case not saved yet, or where they were prefetched)."""
+    if case.pk is None:
+        return [], []
+    events = list(case.events.all())
+    outcomes = [row.outcome for row in case.outcome_rows.all()]
+    return events, outcomes
+
+
+def search_document(case, region=None, events=None, outcomes=None):
     """The text search matches for `case`: see the module's docstring. `region`: the
-    case's home region, when the caller has it at hand (no query)."""
+    case's home region, when the caller has it at hand (no query); `events` (objects or
+    dicts with description_<language>) and `outcomes` (codes): its timeline and what
+    followed, when the caller has them (otherwise read from the database)."""
     from tracker.models import CONTENT_LANGUAGES, TRANSLATED_FACTS, translated
 
+    if events is None or outcomes is None:
+        stored_events, stored_outcomes = _timeline_and_outcomes(case)
+        events = stored_events if events is None else events
+        outcomes = stored_outcomes if outcomes is None else outcomes
     parts = [
         getattr(case, translated(name, language))
         for name in TRANSLATED_FACTS
@@ -156,6 +201,12 @@ def search_document(case, region=None):
     if region is not None:
         parts += [region.name_en, region.name_ru, region.name_uk]
     parts += _labels(case)
+    # The timeline in every language, and the labels of what followed in every language.
+    for event in events:
+        for language in CONTENT_LANGUAGES:
+            name = translated("description", language)
+            parts.append(event[name] if isinstance(event, dict) else getattr(event, name))
+    parts += [label for outcome in sorted(outcomes) for label in _outcome_label_versions(outcome)]
     text = " ".join(part for part in parts if part).lower()
     # The Latin skeleton only of the words it changes: English words mostly stay as they
     # are, and repeating them would double the document for nothing.
@@ -234,3 +285,43 @@ def order_by_relevance(queryset, fallback):
     if is_ranked(queryset):
         return queryset.order_by(f"-{RANK}", "-id")
     return queryset.order_by(*fallback)
+
+
+def rebuild_search_documents(case_model, event_model, outcome_model, *, chunk_size=2000):
+    """Write every case's search document again, chunk by chunk (three reads and one bulk
+    update per chunk). Takes the model classes so that a migration can pass its
+    historical ones; `manage.py rebuild_search_documents` passes the real ones. Returns
+    how many cases it wrote."""
+    from collections import defaultdict
+
+    from tracker.models import CONTENT_LANGUAGES, translated
+
+    descriptions = [translated("description", language) for language in CONTENT_LANGUAGES]
+    done, last = 0, 0
+    while True:
+        cases = list(
+            case_model.objects.filter(pk__gt=last)
+            .select_related("home_region")
+            .order_by("pk")[:chunk_size]
+        )
+        if not cases:
+            return done
+        ids = [case.pk for case in cases]
+        events, outcomes = defaultdict(list), defaultdict(list)
+        for event in (
+            event_model.objects.filter(case_id__in=ids)
+            .order_by("case_id", "date", "id")
+            .values("case_id", *descriptions)
+        ):
+            events[event["case_id"]].append(event)
+        for case_id, outcome in outcome_model.objects.filter(case_id__in=ids).values_list(
+            "case_id", "outcome"
+        ):
+            outcomes[case_id].append(outcome)
+        for case in cases:
+            case.search_document = search_document(
+                case, region=case.home_region, events=events[case.pk], outcomes=outcomes[case.pk]
+            )
+        case_model.objects.bulk_update(cases, ["search_document"])
+        done += len(cases)
+        last = ids[-1]

@@ -209,6 +209,9 @@ def load_seeds(seeds, progress=None):
         changed |= _sync_children(case.outcome_rows, outcome_rows, ["outcome"])
         changed |= _sync_children(case.sources, sources, SOURCE_FIELDS)
         changed |= _sync_children(case.events, events, EVENT_FIELDS)
+        if changed:
+            # The timeline and outcomes are searchable text (tracker/search.py).
+            case.refresh_search_document()
         by_seed_id[seed["seed_id"]] = case
         if created:
             result.created += 1

@@ -76,6 +76,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the translated fields (tracker/translation.py) that
+    # the admin's forms list.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -304,6 +307,19 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# The text of a case in each content language: django-modeltranslation
+# (tracker/translation.py; ARCHITECTURE.md, "A case in three languages"). Set explicitly
+# rather than derived from LANGUAGES, so an interface language added later does not add
+# columns. Reading a translated field falls back per case to its original language
+# (tracker/translation.py::ReadersVersion), not by these settings; they only order
+# modeltranslation's own fallbacks, which the project's code does not use. Nothing is
+# copied between languages on create (a missing version stays empty: "needs translation").
+MODELTRANSLATION_LANGUAGES = ("en", "ru", "uk")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru", "uk")}
+MODELTRANSLATION_AUTO_POPULATE = False
+MODELTRANSLATION_ENABLE_FALLBACKS = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

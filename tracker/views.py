@@ -143,6 +143,12 @@ def case_text(case, asked=None):
         "text_summary": case.text("summary", shown),
         "text_language": shown,
         "text_events": [(event, event.text("description", shown)) for event in case.events.all()],
+        "text_wanted": wanted,
+        # Each correction's note in the language asked for, else its original, labelled.
+        "text_corrections": [
+            (correction, correction.text("note", wanted), correction.shown_language("note", wanted))
+            for correction in case.corrections.all()
+        ],
         # The reader's language has no version: the original is shown, with a label.
         "translation_missing": shown != wanted,
         "other_versions": [
@@ -182,7 +188,6 @@ def case_detail(request, pk, slug=None):
         "confidence_lowered": RANK[case.confidence] < RANK[supported.confidence],
         "snapshots_public": settings.SOURCE_SNAPSHOTS_PUBLIC,
         "outcomes": case.get_outcomes_display(),
-        "corrections": case.corrections.all(),
         "related": [other for other in others if other.is_related and not other.is_duplicate],
         "possible_duplicates": [other for other in others if other.is_duplicate],
     }

@@ -98,24 +98,48 @@ def _set_outcomes(case, outcomes):
         CaseOutcome.objects.create(case=case, outcome=outcome)
 
 
+def note_versions(case, note):
+    """A public correction note as {language: text}: a plain string is written in the
+    case's original language; a dict gives the versions a moderator wrote (empty ones
+    left out)."""
+    if isinstance(note, str):
+        note = {case.original_language: note}
+    return {
+        language: note[language].strip()
+        for language in CONTENT_LANGUAGES
+        if (note.get(language) or "").strip()
+    }
+
+
 def record_change(
     case, *, moderator, action, fields, before, note="", correction=None, submission=None, **extra
 ):
     """Raise the version, save, and keep the change: the audit event with before/after
-    values, and on a public case the correction line (`correction`: its `changes`)."""
+    values, and on a public case the correction line (`correction`: its `changes`).
+    `note`: the public note, a string in the case's original language or a dict by
+    language (note_versions)."""
     case.version += 1
     case.save()
     after = {field: history_value(case, field) for field in before}
+    notes = note_versions(case, note)
     if case.is_public and correction is not None:
         CaseCorrection.objects.create(
-            case=case, changes=correction, note=note[:CORRECTION_NOTE_MAX_LENGTH]
+            case=case,
+            changes=correction,
+            **{
+                translated("note", language): text[:CORRECTION_NOTE_MAX_LENGTH]
+                for language, text in notes.items()
+            },
         )
+    if len(notes) > 1:
+        extra["notes"] = notes
     common.record(
         action,
         moderator=moderator,
         submission=submission,
         case=case,
-        note=note,
+        # The history's note: the original language's version, else the first written.
+        note=notes.get(case.original_language) or next(iter(notes.values()), ""),
         fields=fields,
         changes={field: [before[field], after[field]] for field in before},
         version=case.version,
@@ -138,6 +162,8 @@ def edit_case(
 ):
     """Change a case's facts (and outcomes). Returns the names of what changed.
 
+    `correction_note`: the public note, in the case's original language (a string) or in
+    each language a moderator wrote it in ({"ru": …, "en": …}).
     `also_changed` names what the caller changed beside the facts in the same transaction
     (the admin's inlines: "sources", "events", "related_cases"), `sources_added` and
     `sources_removed` how many sources it added and removed; the correction line says so.
@@ -170,7 +196,7 @@ def edit_case(
         action=AuditEvent.Action.EDIT_CASE,
         fields=touched,
         before=before,
-        note=correction_note.strip(),
+        note=correction_note,
         correction=correction if corrected or sources_added or sources_removed else None,
         **extra,
     )

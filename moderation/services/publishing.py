@@ -83,6 +83,8 @@ def publish(submission, *, moderator, case_data):
     case.save()
     for outcome in case_data.get("outcomes", []):
         CaseOutcome.objects.create(case=case, outcome=outcome)
+    # Search finds the case by its outcomes' labels too (tracker/search.py).
+    case.refresh_search_document()
     for source in verified:
         _copy_source(source, case)
     details = {"confidence": confidence, "sources": len(verified)}
@@ -264,4 +266,9 @@ def _merge_facts(case, merge_data):
         original = translated("summary", case.original_language)
         setattr(case, original, f"{getattr(case, original)}\n\n{merge_data['summary_addition']}")
     if merge_data.get("event"):
-        CaseEvent.objects.create(case=case, **merge_data["event"])
+        # Its description is written in the case's original language, like the addition.
+        event = dict(merge_data["event"])
+        description = event.pop("description")
+        CaseEvent.objects.create(
+            case=case, **event, **{translated("description", case.original_language): description}
+        )

@@ -62,7 +62,7 @@ def case_edit(request, pk):
                 case,
                 moderator=request.user,
                 changes=data,
-                correction_note=data.get("correction_note", ""),
+                correction_note=form.correction_notes(),
                 seen_version=data.get("version"),
             )
         except services.StaleEdit as stale:

@@ -114,7 +114,8 @@ def edit_case_unchanged_then_changed(page, server, step, case):
     expect(event_date).to_have_value("2022-02-28")
     expect(first_reported).to_have_value("2022-03-01")
 
-    page.locator("input[name=correction_note]").fill("Уточнено число людей.")
+    # The case was written in Russian: the note too (each language has its field).
+    page.locator("input[name=correction_note_ru]").fill("Уточнено число людей.")
     page.locator("input[name=people_count]").fill("13")
     page.get_by_role("button", name=ru("Save"), exact=True).click()
     expect(page.get_by_text(ru("Case #%(id)s saved.") % {"id": case})).to_be_visible()

@@ -94,7 +94,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
 class CaseCorrectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseCorrection
-        fields = ["made_at", "changes", "note"]
+        # The note in every language (empty where not written in it).
+        fields = ["made_at", "changes", "note_en", "note_ru", "note_uk"]
         read_only_fields = fields
 
 

@@ -11,6 +11,7 @@ from .facts import (
     TRANSLATED_FACTS,
     CaseFacts,
     DatePrecision,
+    OriginalTextField,
     PeopleQualifier,
     translated,
 )
@@ -45,7 +46,9 @@ def _original_version_present():
 class Translated:
     """Reading a translated text in the reader's language, or in the original language
     where that version is missing (the case page labels it: tracker/views.py::case_text).
-    A model using it has <name>_<language> columns and an `original_language`."""
+    A model using it has <name>_<language> columns (modeltranslation's, registered in
+    tracker/translation.py) and an `original_language`; `case.title` reads `text("title")`
+    (tracker/translation.py::ReadersVersion)."""
 
     def fallback_language(self):
         return self.original_language
@@ -65,18 +68,6 @@ class Translated:
 
     def text(self, name, language=None):
         return self.text_in(name, self.shown_language(name, language))
-
-
-def translated_property(name):
-    """`case.title`: the reader's version or the original; setting it sets the original."""
-
-    def get(self):
-        return self.text(name)
-
-    def set(self, value):
-        setattr(self, translated(name, self.original_language), value)
-
-    return property(get, set, doc=f"The {name} in the reader's language, or the original.")
 
 
 def short_slug(text, limit=60):
@@ -144,21 +135,12 @@ class Case(Translated, CaseFacts):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    # In each content language, like the text of the case; `retraction_reason` reads the
-    # reader's version or the original.
-    retraction_reason_en = models.TextField(
-        _("retraction reason (English)"),
+    # In each content language, like the text of the case (retraction_reason_en, …, added
+    # by modeltranslation: tracker/translation.py); this column holds the original's.
+    retraction_reason = OriginalTextField(
+        _("retraction reason"),
         blank=True,
-        help_text=_("Shown on the page of a retracted case."),
-    )
-    retraction_reason_ru = models.TextField(
-        _("retraction reason (Russian)"),
-        blank=True,
-        help_text=_("Shown on the page of a retracted case."),
-    )
-    retraction_reason_uk = models.TextField(
-        _("retraction reason (Ukrainian)"),
-        blank=True,
+        editable=False,
         help_text=_("Shown on the page of a retracted case."),
     )
 
@@ -202,10 +184,6 @@ class Case(Translated, CaseFacts):
     search_document = models.TextField(blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
-
-    title = translated_property("title")
-    summary = translated_property("summary")
-    retraction_reason = translated_property("retraction_reason")
 
     class Meta:
         ordering = ["-event_date", "-id"]
@@ -301,12 +279,30 @@ class Case(Translated, CaseFacts):
 
         # The slug stays in Latin letters: from the English title, else the original.
         self.slug = short_slug(self.title_en or self.text_in("title", self.original_language))
+        # With the timeline and outcomes as stored: a service that changes them saves the
+        # case afterwards, or calls refresh_search_document().
         self.search_document = search_document(self)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "slug"}
+            # The original-language columns follow their versions (facts.OriginalText).
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_document",
+                "slug",
+                "title",
+                "summary",
+                "retraction_reason",
+            }
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def refresh_search_document(self):
+        """Write the search document again after the case's timeline events or outcomes
+        changed without the case being saved (one UPDATE; the PostgreSQL vector follows)."""
+        from tracker.search import search_document
+
+        self.search_document = search_document(self)
+        type(self).objects.filter(pk=self.pk).update(search_document=self.search_document)
 
     def get_absolute_url(self):
         if self.slug:

@@ -106,6 +106,36 @@ def translated(name, language):
     return f"{name}_{language}"
 
 
+class OriginalText:
+    """The field modeltranslation translates (`title`, whose versions are `title_en`, …).
+
+    modeltranslation needs it as a column of its own. It holds the version in the
+    original language of the text (`original_language` of the case), whatever the active
+    language when the row is saved, so the column is a plain, readable copy of what was
+    first written (for SQL readers and backups); the app reads the per-language columns.
+    Not editable: nobody types it. The model using it is `Translated` (tracker/models/
+    cases.py)."""
+
+    def pre_save(self, model_instance, add):
+        if hasattr(self, "translated_field"):
+            # A language's column: modeltranslation builds those from this class too.
+            return super().pre_save(model_instance, add)
+        return model_instance.text_in(self.name, model_instance.fallback_language())
+
+    def deconstruct(self):
+        # Migrations see the plain field (the behaviour above needs no migration).
+        name, _path, args, kwargs = super().deconstruct()
+        return name, self.plain_path, args, kwargs
+
+
+class OriginalCharField(OriginalText, models.CharField):
+    plain_path = "django.db.models.CharField"
+
+
+class OriginalTextField(OriginalText, models.TextField):
+    plain_path = "django.db.models.TextField"
+
+
 class Confidence(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     REPORTED = "reported", _("reported")
@@ -248,9 +278,9 @@ class CaseFacts(ReportedFacts):
     Confidence = Confidence
     ContentLanguage = ContentLanguage
 
-    # The text of a case exists in each content language (title_en, title_ru, …): plain
-    # columns, so a listing reads every version with the row (no join, no query per row).
-    # `Case.title` and `Case.summary` give the reader's language or the original.
+    # The text of a case exists in each content language (title_en, title_ru, …): columns
+    # of the same row, so a listing reads every version with the row (no join, no query per
+    # row). `Case.title` and `Case.summary` give the reader's language or the original.
     original_language = models.CharField(
         _("original language"),
         max_length=2,
@@ -261,50 +291,12 @@ class CaseFacts(ReportedFacts):
             "in that language are never empty. The other versions are translations."
         ),
     )
-    title_en = models.CharField(
-        _("title (English)"),
-        max_length=200,
-        blank=True,
-        help_text=_("Title of the case in English; empty where there is no English version yet."),
-    )
-    title_ru = models.CharField(
-        _("title (Russian)"),
-        max_length=200,
-        blank=True,
-        help_text=_("Title of the case in Russian; empty where there is no Russian version yet."),
-    )
-    title_uk = models.CharField(
-        _("title (Ukrainian)"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "Title of the case in Ukrainian; empty where there is no Ukrainian version yet."
-        ),
-    )
-    summary_en = models.TextField(
-        _("summary (English)"),
-        blank=True,
-        help_text=_(
-            "What happened, in the project's own words, in English; empty where there is "
-            "no English version yet."
-        ),
-    )
-    summary_ru = models.TextField(
-        _("summary (Russian)"),
-        blank=True,
-        help_text=_(
-            "What happened, in the project's own words, in Russian; empty where there is "
-            "no Russian version yet."
-        ),
-    )
-    summary_uk = models.TextField(
-        _("summary (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "What happened, in the project's own words, in Ukrainian; empty where there is "
-            "no Ukrainian version yet."
-        ),
-    )
+    # The text of a case exists in each content language: django-modeltranslation adds
+    # title_en, title_ru, title_uk (and summary_*) beside these fields (tracker/translation.py,
+    # where their labels and help texts are). These two columns hold the version in the
+    # original language (OriginalText); code reads and writes the per-language columns.
+    title = OriginalCharField(_("title"), max_length=200, blank=True, editable=False)
+    summary = OriginalTextField(_("summary"), blank=True, editable=False)
     name_variants = models.CharField(
         _("other spellings"),
         max_length=500,
@@ -401,7 +393,16 @@ class CaseFacts(ReportedFacts):
 
 
 def _names(model):
-    return tuple(field.name for field in model._meta.fields)
+    """The facts in declaration order, a translated one as its per-language columns."""
+    return tuple(
+        name
+        for field in model._meta.fields
+        for name in (
+            [translated(field.name, language) for language in CONTENT_LANGUAGES]
+            if isinstance(field, OriginalText)
+            else [field.name]
+        )
+    )
 
 
 # In declaration order: the order of the export's columns and the API's keys.

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .cases import Case, Translated, translated_property
-from .facts import DatePrecision
+from .cases import Case, Translated
+from .facts import DatePrecision, OriginalCharField, OriginalTextField
 
 
 class CaseOutcome(models.Model):
@@ -268,13 +268,10 @@ class CaseEvent(Translated, models.Model):
         _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    # In each content language, like the case's title and summary; the case's original
-    # language's version is the one shown where the reader's is missing.
-    description_en = models.TextField(_("what happened (English)"), blank=True)
-    description_ru = models.TextField(_("what happened (Russian)"), blank=True)
-    description_uk = models.TextField(_("what happened (Ukrainian)"), blank=True)
-
-    description = translated_property("description")
+    # In each content language, like the case's title and summary (description_en, …,
+    # added by modeltranslation: tracker/translation.py); the case's original language's
+    # version is the one shown where the reader's is missing, and the one this holds.
+    description = OriginalTextField(_("what happened"), blank=True, editable=False)
     court = models.CharField(
         _("court"),
         max_length=200,
@@ -347,10 +344,11 @@ class CaseEvent(Translated, models.Model):
         return self.case.original_language if self.case_id else "en"
 
 
-class CaseCorrection(models.Model):
+class CaseCorrection(Translated, models.Model):
     """A public line saying that a published case changed: what changed, stored as data
     (`changes`) and worded in the reader's language when shown, with the moderator's
-    optional note beside it. Written only by moderation's services."""
+    optional note beside it, in each content language (note_en, …; the reader's version
+    or the case's original). Written only by moderation's services."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
     made_at = models.DateTimeField(_("made at"), default=timezone.now)
@@ -363,7 +361,8 @@ class CaseCorrection(models.Model):
             "'merged': a further report was merged in."
         ),
     )
-    note = models.CharField(_("moderator's note"), max_length=300, blank=True)
+    # note_en, note_ru, note_uk: tracker/translation.py; this column holds the original's.
+    note = OriginalCharField(_("moderator's note"), max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["made_at", "id"]
@@ -377,6 +376,16 @@ class CaseCorrection(models.Model):
         """What changed, in the active language, from `changes` alone: it never says more
         or less than what the service recorded."""
         return correction_description(self.changes)
+
+    @property
+    def original_language(self):
+        # The case is known when corrections are read through case.corrections (no query).
+        return self.case.original_language if self.case_id else "en"
+
+    @property
+    def note_language(self):
+        """The language `note` is shown in (its `lang` attribute on the case page)."""
+        return self.shown_language("note")
 
 
 # Names of what a change may touch beside the facts, as a correction line words them.

@@ -228,6 +228,10 @@ class Generator:
             "original_language": original,
             **{f"title_{lang}": text.get(lang, ("", ""))[0] for lang in ("en", "ru", "uk")},
             **{f"summary_{lang}": text.get(lang, ("", ""))[1] for lang in ("en", "ru", "uk")},
+            # The original language's version, as Case.save() would write it (OriginalText).
+            "title": title,
+            "summary": summary,
+            "retraction_reason": "",
             "name_variants": "",
             "slug": slugify(text.get("en", text[original])[0])[:80].strip("-"),
             "status": Case.Status.PUBLISHED,
@@ -256,12 +260,16 @@ class Generator:
             "created_at": published_at,
             "updated_at": published_at,
         }
-        values["search_document"] = search_document(
-            Case(**values), region=self.regions.get(values["home_region_id"])
-        )
         outcomes = r.sample(CaseOutcome.Outcome.values, k=r.choices([1, 2, 3], [50, 35, 15])[0])
         sources = self._sources(title, date)
-        events = self._events(date, languages, article)
+        # In the timeline's order (date, then as inserted), as the document reads it back.
+        events = sorted(self._events(date, original, languages, article), key=lambda e: e["date"])
+        values["search_document"] = search_document(
+            Case(**values),
+            region=self.regions.get(values["home_region_id"]),
+            events=events,
+            outcomes=outcomes,
+        )
         return values, outcomes, sources, events
 
     def _event_date(self):
@@ -315,7 +323,7 @@ class Generator:
             )
         return sources
 
-    def _events(self, date, languages, article):
+    def _events(self, date, original, languages, article):
         r = self.random
         events = []
         for _ in range(r.choices([0, 1, 2, 3, 4], [30, 30, 20, 12, 8])[0]):
@@ -331,6 +339,7 @@ class Generator:
                         )
                         for lang in ("en", "ru", "uk")
                     },
+                    "description": THEN[original][said].format(article=article),
                 }
             )
         return events

@@ -122,7 +122,9 @@ def _create_batch(rows):
     for case, (_values, outcomes, sources, events) in zip(cases, rows, strict=True):
         children["outcomes"] += [{"case_id": case.pk, "outcome": outcome} for outcome in outcomes]
         children["sources"] += [{"case_id": case.pk, **source} for source in sources]
-        children["events"] += [{"case_id": case.pk, **event} for event in events]
+        # The case itself, not its id: an event's original-language column reads the
+        # case's language (OriginalText) without a query per event.
+        children["events"] += [{"case": case, **event} for event in events]
     for name, model in CHILD_MODELS.items():
         model.objects.bulk_create([model(**values) for values in children[name]])
 
