@@ -62,6 +62,21 @@ def test_the_methodology_page_speaks_the_readers_language(client, language, head
     assert example_grade in content
 
 
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", ["Mediazona (8 June 2022)", "Kharkiv Human Rights Protection Group (April"]),
+        ("ru", ["«Медиазоны» (8 июня 2022)", "Харьковской правозащитной группы (апрель"]),
+    ],
+)
+def test_the_page_names_the_documents_the_first_cases_come_from(client, language, named):
+    """The seed cases' provenance (seeds/README.md) cites these five documents."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    content = client.get(URL).content.decode()
+    for words in named:
+        assert words in content
+
+
 @pytest.mark.parametrize("page", ["/", "/cases/", "/stats/", "/data/", "/submit/", "case"])
 def test_every_page_links_to_the_methodology(client, region, page):
     if page == "case":
