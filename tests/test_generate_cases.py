@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.urls import reverse
 
 from tests.helpers import listed_titles
@@ -70,3 +71,13 @@ def test_it_asks_for_a_number():
     with pytest.raises(CommandError) as error:
         call_command("generate_cases", verbosity=0)
     assert "how many" in str(error.value)
+
+
+def test_the_generated_cases_can_be_found_by_the_date_filters():
+    # On PostgreSQL the cases go in with COPY: the database computes their possible dates.
+    call_command("generate_cases", 40, verbosity=0)
+    dated = Case.objects.filter(is_synthetic=True, event_date__isnull=False)
+    assert dated.exists()
+    assert not dated.filter(event_date_earliest__isnull=True).exists()
+    assert not dated.filter(event_date_earliest__gt=models.F("event_date")).exists()
+    assert not dated.filter(event_date_latest__lt=models.F("event_date")).exists()

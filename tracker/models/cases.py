@@ -14,6 +14,7 @@ from .facts import (
     PeopleQualifier,
     translated,
 )
+from .possible_dates import EARLIEST, LATEST, possible_dates_field
 
 
 def content_language(language=None):
@@ -201,6 +202,20 @@ class Case(Translated, CaseFacts):
     # full-text vector is generated from it (migration 0009).
     search_document = models.TextField(blank=True, editable=False)
 
+    # The earliest and latest day the refusal can have happened, computed by the database
+    # from the date, its precision and the range (tracker/models/possible_dates.py): the
+    # date filters of the listing, export, API and statistics compare these.
+    event_date_earliest = possible_dates_field(
+        EARLIEST,
+        _("refusal at the earliest"),
+        _("The first day the refusal can have happened; empty when the date is unknown."),
+    )
+    event_date_latest = possible_dates_field(
+        LATEST,
+        _("refusal at the latest"),
+        _("The last day the refusal can have happened; empty when the date is unknown."),
+    )
+
     objects = CaseQuerySet.as_manager()
 
     title = translated_property("title")
@@ -288,6 +303,14 @@ class Case(Translated, CaseFacts):
                     ("refusal_kind", "kind"),
                     ("confidence", "confidence"),
                 ]
+            ),
+            # The date filters (tracker/filters.py): "from" compares the latest possible
+            # day, "until" the earliest.
+            models.Index(
+                fields=["event_date_latest"], name="case_pub_latest_idx", condition=PUBLISHED
+            ),
+            models.Index(
+                fields=["event_date_earliest"], name="case_pub_earliest_idx", condition=PUBLISHED
             ),
             # Moderation and admin look cases up by status.
             models.Index(fields=["status", "-updated_at"], name="case_status_updated_idx"),
