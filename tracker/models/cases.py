@@ -10,6 +10,7 @@ from .facts import (
     CONTENT_LANGUAGES,
     TRANSLATED_FACTS,
     CaseFacts,
+    Confidence,
     DatePrecision,
     PeopleQualifier,
     translated,
@@ -96,6 +97,8 @@ class CaseStatus(models.TextChoices):
 
 # The condition of the public listing's partial indexes; Case.objects.public() matches it.
 PUBLISHED = Q(status=CaseStatus.PUBLISHED)
+# The cases headline figures and statistics count (CaseQuerySet.counted()).
+COUNTED = ~Q(confidence=Confidence.UNCONFIRMED)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -103,6 +106,14 @@ class CaseQuerySet(models.QuerySet):
         """The only cases the public may see. Every public view, feed, export and API
         starts here, so no page can forget the visibility rule."""
         return self.filter(PUBLISHED)
+
+    def counted(self):
+        """The cases that headline figures and statistics count: confirmed and reported
+        ones (the methodology page). Unconfirmed cases are listed, and counted apart."""
+        return self.filter(COUNTED)
+
+    def uncounted(self):
+        return self.exclude(COUNTED)
 
     def citable(self):
         """Cases whose page answers: published ones, and retracted ones, whose page says
