@@ -33,7 +33,9 @@ def test_a_chart_downloads_as_svg_with_its_filter_and_a_credit_line(client, publ
     assert lines[0] == "Cases by force"
     assert lines[1] == "Filter: Home region: Kabardino-Balkar Republic"
     assert "Rosgvardiya: OMON" in lines
-    assert any(line.startswith("Refusal Tracker · published cases as of") for line in lines)
+    assert any(
+        line.startswith("Refusal Tracker · confirmed and reported cases as of") for line in lines
+    )
     assert "http://testserver/stats/?region=RU-KB" in lines
     # Standalone: no stylesheet, no script, nothing from elsewhere.
     content = response.content.decode()
@@ -51,7 +53,7 @@ def test_the_download_is_in_the_readers_language(client, published_case):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
     svg = ET.fromstring(download(client, "cases-by-kind").content)  # noqa: S314
     lines = texts(svg)
-    assert lines[1] == "Все опубликованные случаи"
+    assert lines[1] == "Все случаи со статусом «подтверждено» или «сообщается»"
     assert lines[0] == "Случаи по видам отказа"
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.urls import reverse
 
 from tests.helpers import listed_titles
@@ -87,3 +88,13 @@ def test_the_original_language_columns_hold_the_original_and_search_covers_the_t
     dismissed = cases.filter(outcome_rows__outcome="dismissed").first()
     assert "увольнение" in dismissed.search_document
     assert "звільнення" in dismissed.search_document
+
+
+def test_the_generated_cases_can_be_found_by_the_date_filters():
+    # On PostgreSQL the cases go in with COPY: the database computes their possible dates.
+    call_command("generate_cases", 40, verbosity=0)
+    dated = Case.objects.filter(is_synthetic=True, event_date__isnull=False)
+    assert dated.exists()
+    assert not dated.filter(event_date_earliest__isnull=True).exists()
+    assert not dated.filter(event_date_earliest__gt=models.F("event_date")).exists()
+    assert not dated.filter(event_date_latest__lt=models.F("event_date")).exists()

@@ -63,15 +63,18 @@ class CaseFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("unit, place, words")}),
     )
+    # A case is found when the days it can have happened overlap the asked period: a
+    # "March 2022" case by date_from=2022-03-15, a case "not after 5 March" by
+    # date_to=2022-03-01 (tracker/models/possible_dates.py; the methodology page).
     date_from = django_filters.DateFilter(
         label=_("Refusal from"),
-        field_name="event_date",
+        field_name="event_date_latest",
         lookup_expr="gte",
         widget=IsoDateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("Refusal until"),
-        field_name="event_date",
+        field_name="event_date_earliest",
         lookup_expr="lte",
         widget=IsoDateInput(),
     )

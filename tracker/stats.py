@@ -121,16 +121,35 @@ def _cache_key(case_filter):
             if name != "sort" and value not in (None, ""):
                 selected.append((name, str(getattr(value, "code", value))))
     digest = hashlib.sha256(repr(selected).encode()).hexdigest()
-    return f"stats:v2:{digest}"
+    return f"stats:v3:{digest}"
 
 
 EVERY_CASE_KEY = _cache_key(CaseFilter(None, queryset=Case.objects.none()))
 
 
+def confidence_chosen(case_filter):
+    """Whether the reader's filter selects a confidence: then the figures count exactly
+    the cases selected, unconfirmed ones too."""
+    return bool(
+        case_filter.is_bound
+        and case_filter.is_valid()
+        and case_filter.form.cleaned_data.get("confidence")
+    )
+
+
+def counted_numbers(cases, *, everything=False):
+    """`compute_numbers` over the cases the figures count (confirmed and reported, unless
+    `everything` because the reader chose a confidence), and how many unconfirmed cases
+    that leaves out (`uncounted`)."""
+    if everything:
+        return {**compute_numbers(cases), "uncounted": 0}
+    return {**compute_numbers(cases.counted()), "uncounted": cases.uncounted().count()}
+
+
 def numbers_of_every_case():
     """The statistics of every published case, and how many there are."""
-    numbers = compute_numbers(Case.objects.public())
-    return numbers, numbers["figures"]["cases"]
+    numbers = counted_numbers(Case.objects.public())
+    return numbers, numbers["figures"]["cases"] + numbers["uncounted"]
 
 
 EVERY_CASE = "tracker.stats.numbers_of_every_case"
@@ -163,9 +182,13 @@ def case_statistics(case_filter):
     else:
         # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
         cases = case_filter.qs.order_by()
-        numbers = cache.get_or_set(key, lambda: compute_numbers(cases), STATS_CACHE_SECONDS)
+        everything = confidence_chosen(case_filter)
+        numbers = cache.get_or_set(
+            key, lambda: counted_numbers(cases, everything=everything), STATS_CACHE_SECONDS
+        )
     charts = [*_month_charts(numbers), *_category_charts(numbers)]
-    return numbers["figures"], charts, numbers["regions"]
+    figures = {**numbers["figures"], "uncounted": numbers.get("uncounted", 0)}
+    return figures, charts, numbers["regions"]
 
 
 def _month_axis(months):
@@ -257,8 +280,18 @@ def _category_charts(numbers):
             _choice_rows(counts["confidence"], Case.Confidence.choices),
             label_heading=_("Confidence"),
             value_heading=cases_heading,
+            note=_uncounted_note(numbers),
         ),
     ]
+
+
+def _uncounted_note(numbers):
+    uncounted = numbers.get("uncounted", 0)
+    if not uncounted:
+        return ""
+    return _("Unconfirmed cases are not counted in these charts: %(count)s.") % {
+        "count": formats.number_format(uncounted, force_grouping=True)
+    }
 
 
 def _filter_params(request):
@@ -288,8 +321,19 @@ def _stats_content(request):
         "charts": charts,
         "map": tile_map(regions, _filter_params(request)),
         "query_string": request.GET.urlencode(),
+        "confidence_chosen": confidence_chosen(case_filter),
+        "uncounted_url": uncounted_url(request.GET),
     }
     return render_to_string("tracker/_stats_content.html", context, request)
+
+
+def uncounted_url(query):
+    """The listing of the unconfirmed cases the figures leave out (of the same filter)."""
+    query = query.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    query["confidence"] = Case.Confidence.UNCONFIRMED
+    return f"{reverse('tracker:case_list')}?{query.urlencode()}"
 
 
 SVG_WIDTH = 760  # px: a standalone chart, as wide as a slide or a printed page allows
@@ -320,8 +364,7 @@ def chart_svg(request, chart_id):
         "credit_y": credit_y,
         "height": credit_y + 28,
         "filter_text": filter_description(case_filter, request.GET),
-        "credit": _("Refusal Tracker · published cases as of %(date)s · source:")
-        % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")},
+        "credit": credit_line(case_filter),
         "page_url": request.build_absolute_uri(page),
     }
     response = render(
@@ -331,9 +374,21 @@ def chart_svg(request, chart_id):
     return response
 
 
+def credit_line(case_filter):
+    """Says what a downloaded chart counts: confirmed and reported cases, unless the
+    reader chose a confidence (the filter line names it)."""
+    date = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    if confidence_chosen(case_filter):
+        return _("Refusal Tracker · published cases as of %(date)s · source:") % {"date": date}
+    return _(
+        "Refusal Tracker · confirmed and reported cases as of %(date)s, unconfirmed ones "
+        "not counted · source:"
+    ) % {"date": date}
+
+
 def filter_description(case_filter, query):
     """One line naming the filter a chart shows, in the reader's language."""
     active = [chip["text"] for chip in chips(case_filter, query)]
     if not active:
-        return _("All published cases")
+        return _("All confirmed and reported cases")
     return _("Filter: %(filters)s") % {"filters": "; ".join(active)}

@@ -16,7 +16,7 @@ from .facets import (
 )
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
-from .models import CONTENT_LANGUAGES, Case, content_language
+from .models import CONTENT_LANGUAGES, COUNTED, Case, content_language
 from .pagination import COUNT_CAP, page_number, page_size, paginate
 from .search import is_ranked
 from .tilemap import tile_map
@@ -40,26 +40,38 @@ def _home_content(request):
     public = Case.objects.public()
     figures = aggregate(HOME_FIGURES)
     latest = public.for_listing().order_by("-published_at", "-id")[:5]
-    context = {"figures": figures, "latest": latest, "map": tile_map(figures["by_region"])}
+    context = {
+        "figures": figures,
+        "latest": latest,
+        "map": tile_map(figures["by_region"]),
+        "uncounted_url": f"{reverse('tracker:case_list')}?confidence={Case.Confidence.UNCONFIRMED}",
+    }
     return render_to_string("tracker/_home_content.html", context, request)
 
 
 def home_figures():
     """The home page's headline figures and the tile map's numbers (a full scan, ~130 ms
-    at a million cases): an aggregate kept off the readers' requests."""
+    at a million cases): an aggregate kept off the readers' requests. They count
+    confirmed and reported cases; the unconfirmed ones are counted apart (`uncounted`)."""
     public = Case.objects.public()
     by_region = dict(
-        public.filter(home_region__isnull=False)
+        public.counted()
+        .filter(home_region__isnull=False)
         .values_list("home_region__code")
         .annotate(count=Count("id"))
         .order_by()
     )
     figures = {
-        **public.aggregate(cases=Count("id"), people=Sum("people_count")),
+        # One pass over every published case: the counted ones and the others apart.
+        **public.aggregate(
+            cases=Count("id", filter=COUNTED),
+            people=Sum("people_count", filter=COUNTED),
+            uncounted=Count("id", filter=~COUNTED),
+        ),
         "regions": len(by_region),
         "by_region": by_region,
     }
-    return figures, figures["cases"]
+    return figures, figures["cases"] + figures["uncounted"]
 
 
 HOME_FIGURES = "tracker.views.home_figures"
@@ -123,6 +135,11 @@ def _case_list_content(request):
         "counts_missing": any(value is None for value in counts.values()),
         "count_cap": COUNT_CAP,
         "suggestions": empty_result_suggestions(active),
+        # The listing is a catalogue of every published case; it says how many of those
+        # the figures and statistics leave out (from the counts beside the filters).
+        "uncounted": None
+        if data.get("confidence")
+        else (counts.get("confidence") or {}).get(Case.Confidence.UNCONFIRMED.value),
     }
     return render_to_string("tracker/_case_list_content.html", context, request)
 

@@ -9,6 +9,7 @@ outcomes, sources, timeline and corrections; `regions.py` the home regions.
 from tracker.counters import Counter, SharedSecret  # noqa: E402, I001
 
 from .cases import (
+    COUNTED,
     PUBLISHED,
     Case,
     CaseQuerySet,
@@ -50,6 +51,7 @@ from .related import (
 )
 
 __all__ = [
+    "COUNTED",
     "AccountFrom",
     "LEGAL_KINDS",
     "LegalBasis",

@@ -10,11 +10,13 @@ from .facts import (
     CONTENT_LANGUAGES,
     TRANSLATED_FACTS,
     CaseFacts,
+    Confidence,
     DatePrecision,
     OriginalTextField,
     PeopleQualifier,
     translated,
 )
+from .possible_dates import EARLIEST, LATEST, possible_dates_field
 
 
 def content_language(language=None):
@@ -86,6 +88,8 @@ class CaseStatus(models.TextChoices):
 
 # The condition of the public listing's partial indexes; Case.objects.public() matches it.
 PUBLISHED = Q(status=CaseStatus.PUBLISHED)
+# The cases headline figures and statistics count (CaseQuerySet.counted()).
+COUNTED = ~Q(confidence=Confidence.UNCONFIRMED)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -93,6 +97,14 @@ class CaseQuerySet(models.QuerySet):
         """The only cases the public may see. Every public view, feed, export and API
         starts here, so no page can forget the visibility rule."""
         return self.filter(PUBLISHED)
+
+    def counted(self):
+        """The cases that headline figures and statistics count: confirmed and reported
+        ones (the methodology page). Unconfirmed cases are listed, and counted apart."""
+        return self.filter(COUNTED)
+
+    def uncounted(self):
+        return self.exclude(COUNTED)
 
     def citable(self):
         """Cases whose page answers: published ones, and retracted ones, whose page says
@@ -183,6 +195,20 @@ class Case(Translated, CaseFacts):
     # full-text vector is generated from it (migration 0009).
     search_document = models.TextField(blank=True, editable=False)
 
+    # The earliest and latest day the refusal can have happened, computed by the database
+    # from the date, its precision and the range (tracker/models/possible_dates.py): the
+    # date filters of the listing, export, API and statistics compare these.
+    event_date_earliest = possible_dates_field(
+        EARLIEST,
+        _("refusal at the earliest"),
+        _("The first day the refusal can have happened; empty when the date is unknown."),
+    )
+    event_date_latest = possible_dates_field(
+        LATEST,
+        _("refusal at the latest"),
+        _("The last day the refusal can have happened; empty when the date is unknown."),
+    )
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -266,6 +292,14 @@ class Case(Translated, CaseFacts):
                     ("refusal_kind", "kind"),
                     ("confidence", "confidence"),
                 ]
+            ),
+            # The date filters (tracker/filters.py): "from" compares the latest possible
+            # day, "until" the earliest.
+            models.Index(
+                fields=["event_date_latest"], name="case_pub_latest_idx", condition=PUBLISHED
+            ),
+            models.Index(
+                fields=["event_date_earliest"], name="case_pub_earliest_idx", condition=PUBLISHED
             ),
             # Moderation and admin look cases up by status.
             models.Index(fields=["status", "-updated_at"], name="case_status_updated_idx"),

@@ -142,7 +142,8 @@ def _copy_batch(rows):
             [len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        case_fields = [field.attname for field in Case._meta.concrete_fields]
+        # Generated columns (the possible dates) are the database's to compute.
+        case_fields = [f.attname for f in Case._meta.concrete_fields if not f.generated]
         _copy(
             cursor,
             Case,
