@@ -295,7 +295,7 @@ SUGGESTIONS = {
     "date_from": gettext_lazy("widen the dates: many cases became known months later"),
     "date_to": gettext_lazy("widen the dates: many cases became known months later"),
     "people": gettext_lazy("lower the minimum number of people"),
-    "outlet": gettext_lazy("search for a shorter part of the outlet's name"),
+    "outlet": gettext_lazy("use one whole word of the outlet's name"),
 }
 
 
