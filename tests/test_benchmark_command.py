@@ -28,9 +28,20 @@ def test_the_report_marks_a_missed_target():
         "published_cases": 10,
         "machine": {"cpus": 2, "memory": "4 GiB", "database": "PostgreSQL 15"},
         "options": {"concurrency": 4, "workers": 2},
+        "load_average": {"start": (1.5, 2.25, 3.0), "end": (4.0, 2.5, 3.0)},
         "urls": [
             {**row, "name": "listing", "p50_ms": 10.0, "p95_ms": 20.0, "target_ms": 50},
             {**row, "name": "outlet", "p50_ms": 40.0, "p95_ms": 60.0, "target_ms": 50},
+            {
+                **row,
+                "url": "/stats/?force=army",
+                "name": "stats, force",
+                "p50_ms": 5.0,
+                "p95_ms": 6.0,
+                "target_ms": None,
+                "first_ms": 450.0,
+                "first_target_ms": 300,
+            },
         ],
         "throughput": {
             "uncached": {"trivial_rps": 100.0, "listing_rps": 20.0, "ratio": 0.2},
@@ -43,6 +54,8 @@ def test_the_report_marks_a_missed_target():
     assert "| listing" in report and "≤50 ✓" in report
     assert "| outlet" in report and "≤50 ✗" in report
     assert "20% of the trivial view's 100.0 req/s" in report
+    assert "| stats, force" in report and "450 ✗" in report
+    assert "at the start: 1.50, 2.25, 3.00; at the end: 4.00, 2.50, 3.00" in report
 
 
 def free_port(ports=range(8335, 8340)):

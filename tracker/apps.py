@@ -7,6 +7,7 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Case catalogue")
 
     def ready(self):
-        # Connects the receivers that keep cached public pages fresh, and registers the
-        # checks of the object store and the read replicas (tag "services").
-        from . import cache, checks  # noqa: F401
+        # Connects the receivers that keep cached public pages fresh and the cases'
+        # lookup columns in sync, and registers the checks of the object store and the
+        # read replicas (tag "services").
+        from . import cache, checks, lookups  # noqa: F401

@@ -102,13 +102,15 @@ def cached_content(request, name, render, variant=""):
     return mark_safe(content)  # noqa: S308
 
 
-def cached_until_change(name, compute):
-    """`compute()`, kept until the next change to what the public sees (or an hour)."""
+def cached_until_change(name, compute, *, timeout=None):
+    """`compute()`, kept until the next change to what the public sees (or an hour).
+    `timeout(value)` may keep a value for less (seconds), e.g. one that is incomplete."""
     key = f"tracker:public:{name}:{current_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, UNTIL_CHANGE_TIMEOUT)
+        seconds = timeout(value) if timeout else None
+        cache.set(key, value, seconds or UNTIL_CHANGE_TIMEOUT)
     return value
 
 

@@ -18,6 +18,7 @@ The counts for a selection are kept until the public data changes.
 
 import hashlib
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import F
 from django.http import QueryDict
@@ -27,8 +28,10 @@ from django.utils.translation import gettext_lazy
 
 from .cache import aggregate, aggregate_stamp, cached_until_change
 from .models import Case, CaseOutcome, Region
-from .pagination import COUNT_CAP
+from .pagination import COUNT_CAP, COUNT_UNKNOWN, bounded_rows
 
+# A selection whose count took too long is counted again after this long.
+UNKNOWN_KEPT_SECONDS = 5 * 60
 # Reading more rows than this for one filter's counts would leave the listing's budget.
 FACET_SCAN_CAP = 2_000
 # The listing parameters that have counts beside their values, and the column counted.
@@ -131,9 +134,9 @@ def _run(listing_ids, parts, db):
         f"WITH listing_total AS (SELECT COUNT(*) AS n FROM ({inner}) AS listing_ids) "  # noqa: S608
         + " UNION ALL ".join(selects)
     )
-    with connections[db].cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+    # Bounded: past LISTING_COUNT_TIMEOUT_MS the listing says "more than N" and shows no
+    # counts under the other filters rather than keep the reader waiting.
+    return bounded_rows(db, statement, params, settings.LISTING_COUNT_TIMEOUT_MS)
 
 
 def _collect(rows):
@@ -154,7 +157,8 @@ def _with_groups(name, values):
 def compute_counts(case_filter, global_counts):
     """(the listing's count capped at COUNT_CAP + 1, {filter: {value: count} or None} for
     the filters counted under the others) in one SQL statement. None: too many cases to
-    count within budget. `global_counts` (see `global_counts()`) names the regions."""
+    count within budget. COUNT_UNKNOWN (and no counts): the statement took too long.
+    `global_counts` (see `global_counts()`) names the regions."""
     public = Case.objects.public()
     active = active_filters(case_filter)
     listing_ids = _apply(case_filter, public, active).order_by().values("pk")[: COUNT_CAP + 1]
@@ -165,7 +169,10 @@ def compute_counts(case_filter, global_counts):
         if others:
             parts += _facet_parts(name, _apply(case_filter, public, others), capped=True)
             scanned.append(name)
-    found = _collect(_run(listing_ids, parts, public.db))
+    rows = _run(listing_ids, parts, public.db)
+    if rows is None:
+        return COUNT_UNKNOWN, dict.fromkeys(scanned)
+    found = _collect(rows)
     total = found.get(TOTAL, {}).get("", 0)
     codes = {str(pk): code for code, pk in global_counts[REGION_CODES].items()}
     if found.get("region"):
@@ -222,7 +229,10 @@ def listing_counts(case_filter):
     an aggregate refreshed off the request after a change."""
     everything = aggregate(GLOBAL_COUNTS)
     total, counts = cached_until_change(
-        f"facets:{selection_key(case_filter)}", lambda: compute_counts(case_filter, everything)
+        f"facets:{selection_key(case_filter)}",
+        lambda: compute_counts(case_filter, everything),
+        # A count that took too long is tried again after a while, not only after a change.
+        timeout=lambda found: UNKNOWN_KEPT_SECONDS if found[0] == COUNT_UNKNOWN else None,
     )
     return total, {
         name: counts[name] if name in counts else dict(everything.get(name, {})) for name in FACETS
@@ -285,7 +295,7 @@ SUGGESTIONS = {
     "date_from": gettext_lazy("widen the dates: many cases became known months later"),
     "date_to": gettext_lazy("widen the dates: many cases became known months later"),
     "people": gettext_lazy("lower the minimum number of people"),
-    "outlet": gettext_lazy("search for a shorter part of the outlet's name"),
+    "outlet": gettext_lazy("use one whole word of the outlet's name"),
 }
 
 

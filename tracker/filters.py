@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseEvent, CaseOutcome, Region, Source, region_name_field
+from .lookups import outlet_key
+from .models import Case, CaseEvent, CaseOutcome, Region, region_name_field
 from .search import order_by_relevance, search_cases
 from .widgets import CachedModelChoices, FilterForm, IsoDateInput
 
@@ -168,9 +169,13 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(latest))
 
     def filter_outlet(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Source.objects.filter(case=OuterRef("pk"), outlet__icontains=value))
-        )
+        # A normalised key kept on the case (tracker/lookups.py): "Медиазона",
+        # "mediazona.org" and "Mediazona" find the same sources; a word of the name does
+        # too, a fragment of a word does not.
+        key = outlet_key(value)
+        if not key:
+            return queryset
+        return queryset.with_outlet(key)
 
     def filter_sort(self, queryset, name, value):
         # Applied in `qs` so that a missing or invalid sort still orders the results.

@@ -16,8 +16,12 @@ import dataclasses
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connections
+from django.db import OperationalError, connections
 from django.db.models import F, OrderBy, Q, Subquery
+
+# The count could not be made within its time (see `bounded_rows`): the page says "more
+# than N", N being the rows it has seen.
+COUNT_UNKNOWN = -1
 
 # Counting stops here: "more than 1,000 cases". A filter through another table (outcome,
 # outlet) reaches its 1,000th match after probing up to ~10× as many cases; a cap of
@@ -65,6 +69,48 @@ def page_number(raw):
 def capped_count(queryset, cap=COUNT_CAP):
     """The number of rows, counting at most `cap` + 1 of them."""
     return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def bounded_rows(using, statement, params, timeout_ms):
+    """The rows of `statement`, or None when it runs longer than `timeout_ms` on
+    PostgreSQL. Elsewhere, or with no timeout, it simply runs.
+
+    The limit is `SET LOCAL statement_timeout`, sent in the same call as the statement:
+    outside a transaction the two run as one implicit transaction, so the limit ends
+    with it (no query more); inside one (a test, a view in `atomic`), a savepoint around
+    them is rolled back afterwards, which undoes the limit and, after a timeout, the
+    error."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not timeout_ms:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+    limit = f"SET LOCAL statement_timeout = {int(timeout_ms)}; "
+    connection.ensure_connection()
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    savepoint = "SAVEPOINT bounded_rows; " if in_transaction else ""
+    try:
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(savepoint + limit + statement, params)
+                return cursor.fetchall()
+            finally:
+                if in_transaction:
+                    cursor.execute(
+                        "ROLLBACK TO SAVEPOINT bounded_rows; RELEASE SAVEPOINT bounded_rows"
+                    )
+    except OperationalError as error:
+        if _sqlstate(error) == QUERY_CANCELED:
+            return None
+        raise
+
+
+QUERY_CANCELED = "57014"
+
+
+def _sqlstate(error):
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
 
 
 def planner_estimate(queryset):
@@ -203,10 +249,13 @@ def paginate(
     `after`/`before` are cursors from a previous page's links; without one, `number`
     selects the page by position. `estimate_total` allows the planner's estimate when the
     exact count passes the cap (use it only for an unfiltered listing, where the estimate
-    is close). `count`, if the caller has it already, is `capped_count(queryset)`."""
+    is close). `count`, if the caller has it already, is `capped_count(queryset)`, or
+    COUNT_UNKNOWN when it could not be made in time: then a page that is not full gives
+    the count, and otherwise the page says "more than" the rows seen."""
     if count is None:
         count = capped_count(queryset)
-    capped = count > COUNT_CAP
+    unknown = count == COUNT_UNKNOWN
+    capped = unknown or count > COUNT_CAP
     estimate = planner_estimate(queryset) if capped and estimate_total else None
     if estimate is not None and estimate <= COUNT_CAP:
         estimate = None  # stale statistics; "more than COUNT_CAP" is still true
@@ -230,12 +279,20 @@ def paginate(
         rows = _rows_at_offset(queryset, offset, per_page + 1)
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]
+        if unknown and not has_next and (rows or number == 1):
+            count, unknown, capped = offset + len(rows), False, False
+            estimate = None
+    if unknown:
+        # At least the rows up to this page's end, and one more if there is a next page.
+        seen = (number - 1) * per_page + len(rows) if not (after or before) else len(rows)
+        count = seen if (has_next or has_previous) else len(rows)
+        capped = has_next or has_previous
 
     return ListingPage(
         cases=rows,
         number=number,
         per_page=per_page,
-        count=min(count, COUNT_CAP),
+        count=count if unknown else min(count, COUNT_CAP),
         count_is_capped=capped,
         estimate=estimate,
         has_next=has_next,

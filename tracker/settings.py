@@ -168,6 +168,10 @@ DATABASES = {
 # The server cancels any statement that runs longer; 0 turns the limit off (e.g. for a
 # long migration on a large database).
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+# PostgreSQL: the listing's count (and the counts beside the filters) may take this long;
+# past it the page says "more than N" (the rows it has seen) and is still served within
+# its budget (tracker/pagination.py::bounded_rows). 0: no limit of its own.
+LISTING_COUNT_TIMEOUT_MS = env_int("LISTING_COUNT_TIMEOUT_MS", 50)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (

@@ -17,7 +17,7 @@ from .facets import (
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
 from .models import CONTENT_LANGUAGES, COUNTED, Case, content_language
-from .pagination import COUNT_CAP, page_number, page_size, paginate
+from .pagination import COUNT_CAP, COUNT_UNKNOWN, page_number, page_size, paginate
 from .search import is_ranked
 from .tilemap import tile_map
 
@@ -112,7 +112,10 @@ def _case_list_content(request):
     count, counts = listing_counts(case_filter)
     active = chips(case_filter, request.GET)
     label_options(case_filter.form, counts)
-    newest_instead_of_ranked = is_ranked(cases) and count > RANKED_MATCHES_MAX
+    # A count that took too long (COUNT_UNKNOWN) means many matches: too many to rank.
+    newest_instead_of_ranked = is_ranked(cases) and (
+        count > RANKED_MATCHES_MAX or count == COUNT_UNKNOWN
+    )
     if newest_instead_of_ranked:
         cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
     page = paginate(

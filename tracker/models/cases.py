@@ -1,4 +1,6 @@
-from django.db import models
+import json
+
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -80,6 +82,19 @@ def short_slug(text, limit=60):
     return slug[: limit + 1].rsplit("-", 1)[0]
 
 
+# The columns copied from other tables for the listing's filters (tracker/lookups.py).
+LOOKUP_FIELDS = ("outcome_codes", "outlet_keys")
+
+
+def lookup_contains(name, value, using):
+    """Cases whose JSON list `name` holds `value`: `@>` on PostgreSQL (served by a GIN
+    index, migration 0012); elsewhere the value as a quoted token of the JSON text (the
+    values are codes and Latin keys, so JSON writes them as they are)."""
+    if connections[using].vendor == "postgresql":
+        return Q(**{f"{name}__contains": [value]})
+    return Q(**{f"{name}__icontains": json.dumps(value)})
+
+
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
@@ -112,9 +127,11 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=[CaseStatus.PUBLISHED, CaseStatus.RETRACTED])
 
     def with_outcome(self, outcome):
-        from .related import CaseOutcome
+        return self.filter(lookup_contains("outcome_codes", outcome, self.db))
 
-        return self.filter(Exists(CaseOutcome.objects.filter(case=OuterRef("pk"), outcome=outcome)))
+    def with_outlet(self, key):
+        """Cases with a source whose outlet has this key (tracker.lookups.outlet_key)."""
+        return self.filter(lookup_contains("outlet_keys", key, self.db))
 
     def linked_to(self, case):
         """Cases related to `case` or possibly duplicating it, each annotated
@@ -208,6 +225,12 @@ class Case(Translated, CaseFacts):
         _("refusal at the latest"),
         _("The last day the refusal can have happened; empty when the date is unknown."),
     )
+
+    # What the listing's outcome and outlet filters read, copied from the outcome and
+    # source rows so that those filters need no other table (tracker/lookups.py keeps
+    # them in sync; save() never writes them).
+    outcome_codes = models.JSONField(default=list, blank=True, editable=False)
+    outlet_keys = models.JSONField(default=list, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -316,6 +339,17 @@ class Case(Translated, CaseFacts):
         # With the timeline and outcomes as stored: a service that changes them saves the
         # case afterwards, or calls refresh_search_document().
         self.search_document = search_document(self)
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            # Every column but the lookups, which only tracker/lookups.py writes: this
+            # object may have been loaded before an outcome or a source changed.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = {
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name not in LOOKUP_FIELDS
+            }
         if kwargs.get("update_fields") is not None:
             # The original-language columns follow their versions (facts.OriginalText).
             kwargs["update_fields"] = {

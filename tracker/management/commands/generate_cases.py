@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from tracker.cache import bump_version, invalidation_paused
+from tracker.lookups import lookup_values, sync_paused
 from tracker.models import Case, Region
 from tracker.ops.synthetic import CHILD_MODELS, Generator
 
@@ -63,7 +64,11 @@ class Command(BaseCommand):
             return
         # Per-row cache invalidation would make Django load every row to send its
         # signal; one bump at the end does the same job.
-        with invalidation_paused(), tqdm(total=total, unit=" cases", disable=verbosity == 0) as bar:
+        with (
+            invalidation_paused(),
+            sync_paused(),
+            tqdm(total=total, unit=" cases", disable=verbosity == 0) as bar,
+        ):
             while ids := list(synthetic.values_list("pk", flat=True)[:batch_size]):
                 with transaction.atomic():
                     Case.objects.filter(pk__in=ids).delete()
@@ -117,7 +122,7 @@ def _indexes_rebuilt_after(rebuild, stdout):
 
 def _create_batch(rows):
     """Portable path (SQLite): bulk_create, which returns the new ids."""
-    cases = Case.objects.bulk_create([Case(**values) for values, *_children in rows])
+    cases = Case.objects.bulk_create([Case(**_with_lookups(row)) for row in rows])
     children = {name: [] for name in CHILD_MODELS}
     for case, (_values, outcomes, sources, events) in zip(cases, rows, strict=True):
         children["outcomes"] += [{"case_id": case.pk, "outcome": outcome} for outcome in outcomes]
@@ -148,7 +153,7 @@ def _copy_batch(rows):
             cursor,
             Case,
             case_fields,
-            ({**values, "id": pk} for pk, (values, *_) in zip(ids, rows, strict=True)),
+            ({**_with_lookups(row), "id": pk} for pk, row in zip(ids, rows, strict=True)),
         )
         children = {
             "outcomes": (
@@ -170,6 +175,13 @@ def _copy_batch(rows):
         for name, model in CHILD_MODELS.items():
             fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
             _copy(cursor, model, fields, children[name])
+
+
+def _with_lookups(row):
+    """A case's values with the lookup columns that signals would otherwise keep
+    (tracker/lookups.py): bulk writes send none."""
+    values, outcomes, sources, _events = row
+    return {**values, **lookup_values(outcomes, [source["outlet"] for source in sources])}
 
 
 def _copy(cursor, model, fields, rows):

@@ -1,0 +1,60 @@
+"""On PostgreSQL /stats/ computes its numbers in one statement (GROUPING SETS over the
+selected cases): the same numbers as the four portable queries, for any filter."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from tests.conftest import make_case
+from tracker import stats
+from tracker.filters import CaseFilter
+from tracker.models import Case, CaseOutcome
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def cases(region, other_region):
+    make_case(
+        home_region=region,
+        event_date=datetime.date(2022, 3, 5),
+        outcomes=[CaseOutcome.Outcome.DISMISSED, CaseOutcome.Outcome.CRIMINAL_CASE],
+    )
+    make_case(
+        home_region=other_region,
+        force=Case.Force.ARMY_GROUND,
+        event_date=datetime.date(2022, 7, 1),
+        people_count=None,
+        people_qualifier=Case.PeopleQualifier.UNKNOWN,
+        outcomes=[CaseOutcome.Outcome.SENT_BACK],
+    )
+    make_case(
+        event_date=None,
+        event_date_precision="unknown",
+        confidence=Case.Confidence.CONFIRMED,
+        outcomes=[],
+    )
+    make_case(status=Case.Status.DRAFT, force=Case.Force.ARMY_NAVY)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "force=army_ground", "outcome=dismissed", "q=guardsmen&confidence=reported", "kind=x"],
+)
+def test_one_statement_gives_the_numbers_of_the_four_queries(cases, query):
+    case_filter = CaseFilter(QueryDict(query) or None, queryset=Case.objects.public())
+    selected = case_filter.qs.order_by()
+
+    one = stats._numbers_in_one_statement(selected)
+
+    assert one == stats._numbers_in_four_queries(selected)
+
+
+def test_the_numbers_of_every_case_say_what_the_cases_are(cases):
+    numbers = stats._numbers_in_one_statement(Case.objects.public())
+
+    assert numbers["figures"] == {"cases": 3, "people": 24, "regions": 2, "undated": 1}
+    assert numbers["outcomes"] == {"dismissed": 1, "criminal_case": 1, "sent_back": 1}
+    assert numbers["counts"]["force"]["army_ground"] == 1
+    assert [(month.month, n) for month, n, _people in numbers["months"]][:2] == [(3, 1), (4, 0)]
