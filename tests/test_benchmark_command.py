@@ -2,9 +2,14 @@ import json
 import socket
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from tracker.management.commands.benchmark import format_report, percentile, target_for
+from tracker.management.commands.benchmark import (
+    format_report,
+    parse_wrk,
+    percentile,
+    target_for,
+)
 
 
 def test_percentiles_pick_from_the_measured_values():
@@ -30,7 +35,14 @@ def test_the_report_marks_a_missed_target():
         "options": {"concurrency": 4, "workers": 2},
         "load_average": {"start": (1.5, 2.25, 3.0), "end": (4.0, 2.5, 3.0)},
         "urls": [
-            {**row, "name": "listing", "p50_ms": 10.0, "p95_ms": 20.0, "target_ms": 50},
+            {
+                **row,
+                "name": "listing",
+                "p50_ms": 10.0,
+                "p95_ms": 20.0,
+                "target_ms": 50,
+                "cpu_p50_ms": 9.5,
+            },
             {**row, "name": "outlet", "p50_ms": 40.0, "p95_ms": 60.0, "target_ms": 50},
             {
                 **row,
@@ -44,8 +56,18 @@ def test_the_report_marks_a_missed_target():
             },
         ],
         "throughput": {
-            "uncached": {"trivial_rps": 100.0, "listing_rps": 20.0, "ratio": 0.2},
-            "cached": {"trivial_rps": 100.0, "listing_rps": 60.0, "ratio": 0.6},
+            "uncached": {
+                "trivial_rps": 100.0,
+                "listing_rps": 12.0,
+                "ratio": 0.12,
+                "load_average": 1.5,
+            },
+            "cached": {
+                "trivial_rps": 100.0,
+                "listing_rps": 60.0,
+                "ratio": 0.6,
+                "load_average": 1.2,
+            },
         },
         "css_gzip_bytes": 1000,
         "listing_html_and_css_gzip_bytes": 1512,
@@ -53,9 +75,33 @@ def test_the_report_marks_a_missed_target():
     report = format_report(result)
     assert "| listing" in report and "≤50 ✓" in report
     assert "| outlet" in report and "≤50 ✗" in report
-    assert "20% of the trivial view's 100.0 req/s" in report
     assert "| stats, force" in report and "450 ✗" in report
     assert "at the start: 1.50, 2.25, 3.00; at the end: 4.00, 2.50, 3.00" in report
+    assert "12% of the trivial view's 100.0 req/s (target ≥ 15% ✗; load average 1.5)" in report
+    assert "60% of the trivial view's 100.0 req/s (target ≥ 50% ✓; load average 1.2)" in report
+    assert "CPU: 9.5 ms p50 (target ≤ 8 ms ✗)" in report
+
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8330/cases/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    21.33ms    4.12ms  48.10ms   80.00%
+    Req/Sec    94.10     10.52   120.00     70.00%
+  1882 requests in 10.01s, 50.31MB read
+Requests/sec:    188.02
+Transfer/sec:      5.03MB
+"""
+
+
+def test_wrk_requests_per_second_are_read_from_its_report():
+    assert parse_wrk(WRK_OUTPUT) == 188.02
+
+
+def test_a_wrk_run_with_failed_requests_is_not_a_figure():
+    failed = WRK_OUTPUT.replace("Requests/sec", "  Non-2xx or 3xx responses: 7\nRequests/sec")
+    with pytest.raises(CommandError) as error:
+        parse_wrk(failed)
+    assert "Non-2xx or 3xx responses: 7" in str(error.value)
 
 
 def free_port(ports=range(8335, 8340)):
@@ -99,4 +145,6 @@ def test_it_measures_every_page_through_a_real_server(committed_cases, tmp_path,
     assert all(0 < row["queries"] <= 6 for row in listing_rows)
     assert all(row["p50_ms"] >= row["cpu_p50_ms"] > 0 for row in listing_rows)
     assert result["throughput"]["uncached"]["trivial_rps"] > 0
+    assert result["throughput"]["cached"]["listing_rps"] > 0
+    assert "load_average" in result["throughput"]["cached"]
     assert "| listing" in capsys.readouterr().out

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import F
 from django.http import QueryDict
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -239,22 +239,12 @@ def listing_counts(case_filter):
     }
 
 
-def format_count(count):
-    return number_format(count, force_grouping=True)
-
-
 def label_options(form, counts):
-    """Write each count beside its value in the filter form's selects; a value that no
-    case has shows 0."""
+    """Have the filter form's selects write each count beside its value (a value that no
+    case has shows 0; tracker.widgets.FastSelect draws them)."""
     for name in FACETS:
-        if counts.get(name) is None:
-            continue
-        choices = []
-        for value, label in form.fields[name].choices:
-            if value:
-                label = f"{label} — {format_count(counts[name].get(str(value), 0))}"
-            choices.append((value, label))
-        form.fields[name].widget.choices = choices
+        if counts.get(name) is not None:
+            form.fields[name].widget.counts = counts[name]
 
 
 def chips(case_filter, query):

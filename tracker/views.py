@@ -18,6 +18,7 @@ from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
 from .models import CONTENT_LANGUAGES, COUNTED, Case, content_language
 from .pagination import COUNT_CAP, COUNT_UNKNOWN, page_number, page_size, paginate
+from .rows import listing_rows, page_queryset
 from .search import is_ranked
 from .tilemap import tile_map
 
@@ -119,7 +120,7 @@ def _case_list_content(request):
     if newest_instead_of_ranked:
         cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
     page = paginate(
-        cases,
+        page_queryset(cases),
         count=count,
         per_page=page_size(request.GET.get("per_page")),
         number=page_number(request.GET.get("page")),
@@ -131,6 +132,8 @@ def _case_list_content(request):
         "filter": case_filter,
         "page": page,
         "cases": page.cases,
+        # Each case's row, drawn once per language and kept (tracker/rows.py).
+        "rows": listing_rows(page.cases),
         "newest_instead_of_ranked": newest_instead_of_ranked,
         "ranked_matches_max": RANKED_MATCHES_MAX,
         "query_string": _filter_query(request),

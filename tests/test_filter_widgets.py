@@ -1,0 +1,73 @@
+"""The listing's filter form draws its selects and inputs in Python (tracker/widgets.py):
+the same options and attributes as Django's own widgets, in every language."""
+
+import re
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from tracker.models import Case
+from tracker.widgets import FAST_INPUTS, FastSelect, IsoDateInput, format_count
+
+
+def options(html):
+    """The <option>s of a <select> as drawn (whitespace between tags aside)."""
+    return re.findall(r"<option[^>]*>[^<]*</option>", html)
+
+
+def select_attributes(html):
+    return sorted(re.search(r"<select([^>]*)>", html)[1].split())
+
+
+CHOICES = [("", "any"), ("a&b", 'Quotes "and" <tags>'), ("c", "Plain")]
+
+
+@pytest.mark.parametrize("value", [None, "", "a&b", "c", "unknown"])
+def test_a_fast_select_draws_what_django_draws(value):
+    attrs = {"class": "form-select", "id": "id_x"}
+    django_select = forms.Select(attrs=attrs, choices=CHOICES)
+    fast = FastSelect(attrs=attrs, choices=CHOICES)
+    ours, djangos = fast.render("x", value), django_select.render("x", value)
+    assert options(ours) == options(djangos)
+    assert select_attributes(ours) == select_attributes(djangos)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_fixed_choices_are_translated_into_each_language(language):
+    with translation.override(language):
+        django_select = forms.Select(choices=Case.RefusalKind.choices)
+        fast = FastSelect(choices=Case.RefusalKind.choices)
+        fast.fixed_choices = True
+        ours = fast.render("kind", "self_injury")
+        assert options(ours) == options(django_select.render("kind", "self_injury"))
+        assert len(options(ours)) == len(Case.RefusalKind.choices)
+
+
+def test_counts_are_written_beside_each_value_but_the_empty_one():
+    fast = FastSelect(choices=CHOICES)
+    fast.counts = {"c": 1234}
+    html = fast.render("x", "c")
+    assert '<option value="">any</option>' in html
+    assert '<option value="a&amp;b">Quotes &quot;and&quot; &lt;tags&gt; — 0</option>' in html
+    assert '<option value="c" selected>Plain — 1,234</option>' in html
+
+
+def test_counts_are_written_as_each_language_writes_numbers():
+    with translation.override("ru"):
+        assert format_count(1234567) == "1\xa0234\xa0567"
+    with translation.override("en"):
+        assert format_count(1234567) == "1,234,567"
+
+
+@pytest.mark.parametrize("widget_class", list(FAST_INPUTS))
+@pytest.mark.parametrize("value", [None, "", 'x"<y>', 12])
+def test_a_fast_input_draws_what_django_draws(widget_class, value):
+    attrs = {"class": "form-control", "maxlength": 10, "required": True, "hidden": False}
+    if widget_class is IsoDateInput:
+        attrs.pop("maxlength")
+    django_input = widget_class(attrs=dict(attrs))
+    fast = FAST_INPUTS[widget_class](attrs=dict(attrs))
+    assert fast.render("field", value, {"id": "id_field"}) == django_input.render(
+        "field", value, {"id": "id_field"}
+    )
