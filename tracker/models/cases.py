@@ -336,6 +336,12 @@ class Case(Translated, CaseFacts):
         # The slug stays in Latin letters: from the English title, else the original.
         self.slug = short_slug(self.title_en or self.text_in("title", self.original_language))
         self.search_document = search_document(self)
+        # A month's or a year's date is its first day (event_date_precision's rule), which
+        # the date filter relies on (tracker/filters.py::filter_date_to).
+        if self.event_date and self.event_date_precision == DatePrecision.MONTH:
+            self.event_date = self.event_date.replace(day=1)
+        elif self.event_date and self.event_date_precision == DatePrecision.YEAR:
+            self.event_date = self.event_date.replace(month=1, day=1)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_document", "slug"}
         if self.status == self.Status.PUBLISHED and self.published_at is None:
