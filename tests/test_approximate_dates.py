@@ -141,3 +141,11 @@ def test_the_export_filters_by_the_possible_dates(client, cases):
     data = json.loads(b"".join(response.streaming_content))
     titles = {case["title_en"] for case in data["cases"]}
     assert titles == {"In 2023", "After 1 June 2024"}
+
+
+def test_a_month_typed_as_any_day_of_it_is_stored_as_its_first_day(client, db):
+    # The date filters rely on it: "until 10 March" finds a case of March 2022.
+    case = make_case(title="March", event_date=D(2022, 3, 15), event_date_precision="month")
+    case.refresh_from_db()
+    assert case.event_date == D(2022, 3, 1)
+    assert found(client, date_to="2022-03-10") == {"March"}

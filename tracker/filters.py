@@ -3,7 +3,7 @@ API all use CaseFilter, so a filter means the same thing everywhere."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .lookups import outlet_key
@@ -74,10 +74,7 @@ class CaseFilter(django_filters.FilterSet):
         widget=IsoDateInput(),
     )
     date_to = django_filters.DateFilter(
-        label=_("Refusal until"),
-        field_name="event_date_earliest",
-        lookup_expr="lte",
-        widget=IsoDateInput(),
+        label=_("Refusal until"), method="filter_date_to", widget=IsoDateInput()
     )
     region = RegionFilter(
         label=_("Home region"),
@@ -148,6 +145,17 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)
+
+    def filter_date_to(self, queryset, name, value):
+        # The second condition follows from the first (a month's or year's date is stored
+        # as its first day, so it is never after the earliest possible day); it is there
+        # for PostgreSQL's planner: without it, newest-first with an early date_to walks
+        # the event_date index from the newest case and filters almost every row (1 s at
+        # 60,000 cases), as it cannot know the matches are all at the far end.
+        return queryset.filter(
+            Q(event_date_earliest__lte=value),
+            Q(event_date__lte=value) | Q(event_date__isnull=True),
+        )
 
     def filter_force(self, queryset, name, value):
         if value in dict(FORCE_GROUPS):

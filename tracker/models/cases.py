@@ -339,6 +339,12 @@ class Case(Translated, CaseFacts):
         # With the timeline and outcomes as stored: a service that changes them saves the
         # case afterwards, or calls refresh_search_document().
         self.search_document = search_document(self)
+        # A month's or a year's date is its first day (event_date_precision's rule), which
+        # the date filter relies on (tracker/filters.py::filter_date_to).
+        if self.event_date and self.event_date_precision == DatePrecision.MONTH:
+            self.event_date = self.event_date.replace(day=1)
+        elif self.event_date and self.event_date_precision == DatePrecision.YEAR:
+            self.event_date = self.event_date.replace(month=1, day=1)
         if kwargs.get("update_fields") is None and not self._state.adding:
             # Every column but the lookups, which only tracker/lookups.py writes: this
             # object may have been loaded before an outcome or a source changed.
