@@ -22,7 +22,9 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the rows migrations load (regions, content types) come back for
+# the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_every_version_and_fills_the_new_columns():
     old = migrate(BEFORE)
     Case = old.get_model("tracker", "Case")

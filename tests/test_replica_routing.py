@@ -50,7 +50,8 @@ class Queries:
         return [
             query["sql"]
             for query in self.contexts[alias].captured_queries
-            if query["sql"].lstrip().upper().startswith("SELECT") and "tracker_case" in query["sql"]
+            if query["sql"].lstrip().upper().startswith("SELECT")
+            and 'FROM "tracker_case"' in query["sql"]
         ]
 
 

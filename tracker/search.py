@@ -175,7 +175,9 @@ def _timeline_and_outcomes(case):
     if case.pk is None:
         return [], []
     events = list(case.events.all())
-    outcomes = [row.outcome for row in case.outcome_rows.all()]
+    # Without the default ordering, which would join the case table (CaseOutcome orders
+    # by its case) for nothing; search_document sorts them.
+    outcomes = list(case.outcome_rows.order_by().values_list("outcome", flat=True))
     return events, outcomes
 
 
