@@ -20,6 +20,7 @@ from .models import CONTENT_LANGUAGES, COUNTED, Case, content_language
 from .pagination import COUNT_CAP, COUNT_UNKNOWN, page_number, page_size, paginate
 from .rows import listing_rows, page_queryset
 from .search import is_ranked
+from .shell import render_public
 from .tilemap import tile_map
 
 
@@ -34,7 +35,7 @@ def home(request):
     content = cached_content(
         request, "home", lambda: _home_content(request), variant=aggregate_stamp(HOME_FIGURES)
     )
-    return render(request, "tracker/home.html", {"content": content})
+    return render_public(request, "tracker/home.html", {"content": content})
 
 
 def _home_content(request):
@@ -92,7 +93,8 @@ def case_list(request):
         request, "case_list", lambda: _case_list_content(request), variant=counts_stamp()
     )
     context = {"content": content, "query_string": _filter_query(request)}
-    return render(request, "tracker/case_list.html", context)
+    # The page around the content is drawn once per language (tracker/shell.py).
+    return render_public(request, "tracker/case_list.html", context)
 
 
 def _filter_query(request):

@@ -52,9 +52,10 @@ class FastSelect(forms.Select):
         return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308
 
     def _options(self, name):
-        key = (type(self), name, get_language())
+        choices = self.choices
+        key = (name, get_language(), *(value for value, _label in choices))
         if key not in _FIXED_OPTIONS:
-            _FIXED_OPTIONS[key] = self._escaped(self.choices)
+            _FIXED_OPTIONS[key] = self._escaped(choices)
         return _FIXED_OPTIONS[key]
 
     @staticmethod
@@ -64,12 +65,13 @@ class FastSelect(forms.Select):
         for option_value, label in choices:
             if isinstance(label, (list, tuple)):
                 return None
-            escaped.append(("" if option_value is None else str(option_value), escape(label)))
+            escaped.append(("" if option_value is None else str(option_value), escape(str(label))))
         return escaped
 
 
-# (widget class, field name, language) → the escaped options of a field whose choices
-# are fixed in code: a handful of short lists per process.
+# (field name, language, its values) → the escaped options of a field whose choices are
+# fixed in code (the values and their labels never change while the process runs): a
+# handful of short lists per process.
 _FIXED_OPTIONS = {}
 
 
