@@ -10,7 +10,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tracker.models import CASE_FACTS, Case, CaseCorrection, CaseEvent, CaseOutcome, Source
+from tracker.models import (
+    CASE_FACTS,
+    CONTENT_LANGUAGES,
+    Case,
+    CaseCorrection,
+    CaseEvent,
+    CaseOutcome,
+    Source,
+)
 
 from . import services
 from .forms import RetractForm
@@ -70,6 +78,19 @@ class CaseCorrectionInline(admin.TabularInline):
         return False
 
 
+def _correction_note(label, language):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=CaseCorrection._meta.get_field("note_en").max_length,
+        help_text=gettext_lazy(
+            "Optional, shown on the page of a published case beside the line that lists what "
+            "changed."
+        ),
+        widget=forms.TextInput(attrs={"lang": language}),
+    )
+
+
 class CaseAdminForm(forms.ModelForm):
     outcomes = forms.MultipleChoiceField(
         label=gettext_lazy("What followed"),
@@ -77,15 +98,10 @@ class CaseAdminForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    correction_note = forms.CharField(
-        label=gettext_lazy("Public correction note"),
-        required=False,
-        max_length=CaseCorrection._meta.get_field("note").max_length,
-        help_text=gettext_lazy(
-            "Optional, shown on the page of a published case beside the line that lists what "
-            "changed."
-        ),
-    )
+    # The public note in each content language, like the case's text (CaseEditForm).
+    correction_note_en = _correction_note(gettext_lazy("Public correction note in English"), "en")
+    correction_note_ru = _correction_note(gettext_lazy("Public correction note in Russian"), "ru")
+    correction_note_uk = _correction_note(gettext_lazy("Public correction note in Ukrainian"), "uk")
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -209,7 +225,15 @@ class CaseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["correction_note", "seen_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("correction_note_en", "correction_note_ru", "correction_note_uk"),
+                    "seen_version",
+                ]
+            },
+        ),
         (
             gettext_lazy("Record"),
             {
@@ -259,7 +283,10 @@ class CaseAdmin(admin.ModelAdmin):
             case,
             moderator=request.user,
             changes=changes,
-            correction_note=data.get("correction_note", ""),
+            correction_note={
+                language: data.get(f"correction_note_{language}", "")
+                for language in CONTENT_LANGUAGES
+            },
             seen_version=data.get("seen_version"),
             via="admin",
             **_inline_changes(form, formsets),

@@ -81,7 +81,7 @@ def test_an_admin_edit_of_a_published_case_goes_through_the_edit_service(
     admin_client, published_case
 ):
     url, data = change_form_data(
-        admin_client, published_case, unit="military unit 3723", correction_note="Unit added."
+        admin_client, published_case, unit="military unit 3723", correction_note_en="Unit added."
     )
 
     response = admin_client.post(url, data)
@@ -93,6 +93,24 @@ def test_an_admin_edit_of_a_published_case_goes_through_the_edit_service(
     assert (correction.changes, correction.note) == ({"fields": ["unit"]}, "Unit added.")
     event = AuditEvent.objects.get(action=AuditEvent.Action.EDIT_CASE)
     assert (event.details["fields"], event.details["via"]) == (["unit"], "admin")
+
+
+def test_an_admin_note_written_in_russian_is_the_russian_version(admin_client, published_case):
+    url, data = change_form_data(
+        admin_client,
+        published_case,
+        unit="в/ч 3723",
+        correction_note_ru="Номер части уточнён.",
+    )
+
+    admin_client.post(url, data)
+
+    correction = published_case.corrections.get()
+    assert (correction.note_en, correction.note_ru, correction.note_uk) == (
+        "",
+        "Номер части уточнён.",
+        "",
+    )
 
 
 def test_an_admin_edit_without_a_note_says_exactly_what_changed(admin_client, published_case):
