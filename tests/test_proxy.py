@@ -8,6 +8,7 @@ test. Needs Debian's nginx (CI installs it; elsewhere the tests skip without it)
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -119,6 +120,7 @@ def proxy(tmp_path):
         stderr=subprocess.PIPE,
     )
     upstream.nginx_pid = process.pid
+    upstream.nginx = process
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -136,8 +138,12 @@ def proxy(tmp_path):
     upstream.shutdown()
 
 
-def log_lines(log):
-    # nginx writes a line when the response is done; the client has it by then.
+def log_lines(log, upstream):
+    """The access log once nginx has written every line: nginx logs a request after its
+    response is sent, so the client may have the response first. A graceful stop (QUIT)
+    lets the workers finish and write their lines; the proxy is not used afterwards."""
+    upstream.nginx.send_signal(signal.SIGQUIT)
+    upstream.nginx.wait(timeout=10)
     return log.read_text().splitlines() if log.exists() else []
 
 
@@ -151,7 +157,7 @@ def test_a_reader_is_logged_without_address_and_without_the_query(proxy):
     # The app gets the address to hash (one proxy: TRUSTED_PROXY_COUNT=1 takes the last).
     assert upstream.seen[-1]["xff"] == "203.0.113.9, 127.0.0.1"
     assert upstream.seen[-1]["proxy_files"] == []
-    [line] = [line for line in log_lines(log) if "/cases/" in line]
+    [line] = [line for line in log_lines(log, upstream) if "/cases/" in line]
     assert '"GET /cases/" 200' in line
     assert "127.0.0.1" not in line and "203.0.113.9" not in line and "Belgorod" not in line
 
@@ -167,7 +173,7 @@ def test_a_report_reaches_the_app_whole_unlogged_and_never_on_the_proxys_disk(pr
     assert (seen["path"], seen["body"], seen["xff"]) == ("/submit/", len(body), "127.0.0.1")
     # Not even while the app was receiving it.
     assert seen["proxy_files"] == []
-    assert not any("/submit/" in line for line in log_lines(log))
+    assert not any("/submit/" in line for line in log_lines(log, upstream))
     for folder in temp.values():
         assert [path for path in folder.rglob("*") if path.is_file()] == []
 
