@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tests.conftest import make_case
@@ -36,8 +37,11 @@ def test_the_listing_runs_a_fixed_number_of_queries(
 ):
     make_cases(count, region)
     # The first request after a change on a small record also counts every filter's
-    # values over all cases (tracker.cache.aggregate): one query more, once.
-    with django_assert_max_num_queries(7):
+    # values over all cases (tracker.cache.aggregate): one query more, once. On
+    # PostgreSQL inside a test's transaction the time-bounded count runs in a savepoint,
+    # released by one statement more (in production's autocommit it is not sent:
+    # tracker/pagination.py::bounded_rows).
+    with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 7):
         response = client.get(reverse("tracker:case_list"), {"per_page": per_page, **params})
     assert response.status_code == 200
     if "page" not in params and "after" not in params:

@@ -141,10 +141,15 @@ def _numbers_in_one_statement(cases):
         "people_count",
         "outcome_codes",
     )
+    # Read by the names Django gives the columns, not by position: a queryset may order
+    # its selected columns otherwise (django-modeltranslation's values_list does).
     inner, params = selected.query.sql_with_params()
     statement = f"""
-        WITH sel (force, refusal_kind, confidence, region, event_date, people, outcomes)
-        AS MATERIALIZED ({inner})
+        WITH sel AS MATERIALIZED (
+            SELECT force, refusal_kind, confidence, home_region__code AS region, event_date,
+                   people_count AS people, outcome_codes AS outcomes
+            FROM ({inner}) AS selected
+        )
         SELECT GROUPING(force, refusal_kind, confidence, region, month), force, refusal_kind,
                confidence, region, month::text, COUNT(*), SUM(people)
         FROM (SELECT *, date_trunc('month', event_date)::date AS month FROM sel) AS s
