@@ -50,7 +50,8 @@ class Queries:
         return [
             query["sql"]
             for query in self.contexts[alias].captured_queries
-            if query["sql"].lstrip().upper().startswith("SELECT")
+            # A read: a SELECT, or the server-side cursor a streamed export declares.
+            if query["sql"].lstrip().upper().startswith(("SELECT", "DECLARE", "WITH"))
             and 'FROM "tracker_case"' in query["sql"]
         ]
 
