@@ -151,8 +151,10 @@ def test_each_chart_downloads_as_an_svg_with_a_credit_line(phone, server):
     response = page.goto(server.url + href)  # opens in the browser, under the same CSP
     assert response.headers["content-type"] == "image/svg+xml; charset=utf-8"
     texts = page.locator("svg text").all_text_contents()
-    assert "Все опубликованные случаи" in texts
-    assert any(text.startswith("Refusal Tracker · опубликованные случаи на") for text in texts)
+    # The chart counts confirmed and reported cases only, and its credit line says so.
+    assert "Все случаи со статусом «подтверждено» или «сообщается»" in texts
+    credit = "Refusal Tracker · случаи со статусом «подтверждено» или «сообщается» на"
+    assert any(text.startswith(credit) for text in texts)
 
 
 def test_the_report_forms_error_banner_takes_the_focus_and_leads_to_each_field(
