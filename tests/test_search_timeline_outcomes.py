@@ -89,3 +89,28 @@ def test_the_rebuild_command_writes_every_document_again(dismissed):
     assert found("фронт") == set()
     call_command("rebuild_search_documents", verbosity=0)
     assert found("фронт") == {dismissed.pk}
+
+
+def test_the_rebuild_command_shows_its_progress(dismissed, capsys):
+    total = Case.objects.count()
+    call_command("rebuild_search_documents")
+    # tqdm's bar on the terminal's error stream: "…| 2/2 [00:00<…] cases".
+    assert f"{total}/{total}" in capsys.readouterr().err
+
+
+def test_the_migration_writing_the_documents_reports_its_progress(dismissed, capsys, monkeypatch):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "tracker.migrations.0013_search_covers_timeline_and_outcomes"
+    )
+    monkeypatch.setattr(migration, "PROGRESS_EVERY", 1)
+    CaseOutcome.objects.filter(case=dismissed).update(outcome="sent_back")
+
+    migration.rebuild(apps, None)
+
+    total = Case.objects.count()
+    assert f"search documents: {total:,} of {total:,} cases" in capsys.readouterr().out
+    assert found("фронт") == {dismissed.pk}

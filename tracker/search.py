@@ -289,11 +289,14 @@ def order_by_relevance(queryset, fallback):
     return queryset.order_by(*fallback)
 
 
-def rebuild_search_documents(case_model, event_model, outcome_model, *, chunk_size=2000):
+def rebuild_search_documents(
+    case_model, event_model, outcome_model, *, chunk_size=2000, progress=None
+):
     """Write every case's search document again, chunk by chunk (three reads and one bulk
-    update per chunk). Takes the model classes so that a migration can pass its
-    historical ones; `manage.py rebuild_search_documents` passes the real ones. Returns
-    how many cases it wrote."""
+    update per chunk; outside a transaction each chunk is committed on its own). Takes the
+    model classes so that a migration can pass its historical ones; `manage.py
+    rebuild_search_documents` passes the real ones. `progress(cases)` is called after
+    each chunk with the number of cases it wrote. Returns how many cases it wrote."""
     from collections import defaultdict
 
     from tracker.models import CONTENT_LANGUAGES, translated
@@ -326,4 +329,6 @@ def rebuild_search_documents(case_model, event_model, outcome_model, *, chunk_si
             )
         case_model.objects.bulk_update(cases, ["search_document"])
         done += len(cases)
+        if progress is not None:
+            progress(len(cases))
         last = ids[-1]
