@@ -44,6 +44,35 @@ def test_statistics_of_a_filter_are_exact_at_once(client, region, other_region, 
     assert figure(client.get(STATS, {"region": "RU-KB"}), "cases") == 2
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"region": "RU-KB"},
+        {"force": "rosgvardia"},
+        {"outcome": "dismissed"},
+        {"kind": "refused_deploy"},
+    ],
+)
+def test_statistics_of_one_filter_come_from_a_task_after_a_change(
+    client, region, large_record, query
+):
+    make_case(title="First", home_region=region, outcomes=["dismissed"])
+    assert figure(client.get(STATS, query), "cases") == 1
+    make_case(title="Second", home_region=region, outcomes=["dismissed"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(STATS, query)
+    # Like the whole record's: the last statistics at once, no pass over the cases ...
+    assert figure(response, "cases") == 1
+    assert not [query for query in queries.captured_queries if "tracker_case" in query["sql"]]
+    # ... and the new ones once the worker has computed them, on a page drawn again.
+    assert "tracker.stats.numbers_by_single_filter" in [
+        result.args[0] for result in large_record.results
+    ]
+    run_queued_tasks(large_record)
+    assert figure(client.get(STATS, query), "cases") == 2
+
+
 def test_the_home_page_draws_its_figures_again_once_the_task_has_new_ones(
     client, region, large_record
 ):

@@ -58,3 +58,38 @@ def test_the_numbers_of_every_case_say_what_the_cases_are(cases):
     assert numbers["outcomes"] == {"dismissed": 1, "criminal_case": 1, "sent_back": 1}
     assert numbers["counts"]["force"]["army_ground"] == 1
     assert [(month.month, n) for month, n, _people in numbers["months"]][:2] == [(3, 1), (4, 0)]
+
+
+def single_filter_queries():
+    """Every single filter whose statistics are kept for each value, with every value."""
+    from tracker.filters import FORCE_GROUPS
+
+    choices = {
+        "force": [*dict(FORCE_GROUPS), *Case.Force.values],
+        "service_status": Case.ServiceStatus.values,
+        "kind": Case.RefusalKind.values,
+        "confidence": Case.Confidence.values,
+        "region": ["RU-KB", "RU-PSK", "RU-MOW"],
+        "outcome": CaseOutcome.Outcome.values,
+    }
+    return [(name, value) for name, values in choices.items() for value in values]
+
+
+def test_the_statistics_kept_for_each_single_filter_are_those_of_the_filter(cases, region):
+    # Unconfirmed cases are left out of the figures and counted apart, unless the
+    # filter chooses a confidence.
+    make_case(
+        home_region=region,
+        confidence=Case.Confidence.UNCONFIRMED,
+        force=Case.Force.ROSGVARDIA_OTHER,
+        outcomes=[CaseOutcome.Outcome.DISMISSED],
+    )
+    kept, total = stats.numbers_by_single_filter()
+
+    assert total == 4
+    for name, value in single_filter_queries():
+        case_filter = CaseFilter(QueryDict(f"{name}={value}"), queryset=Case.objects.public())
+        expected = stats.counted_numbers(
+            case_filter.qs.order_by(), everything=stats.confidence_chosen(case_filter)
+        )
+        assert kept.get((name, value), stats.NO_NUMBERS) == expected, (name, value)
