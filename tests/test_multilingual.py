@@ -75,8 +75,13 @@ def test_the_listing_shows_each_case_in_the_readers_language_or_the_original(
     client, translated, region
 ):
     make_case(title="Only in English", home_region=region)
-    titles = listed_titles(reader(client, "ru").get(reverse("tracker:case_list")))
+    response = reader(client, "ru").get(reverse("tracker:case_list"))
+    titles = listed_titles(response)
     assert set(titles) == {"Гвардейцы отказались пересечь границу", "Only in English"}
+    # The page says why one title is in English (it used to say nothing was translated).
+    assert "Каждый случай показан на вашем языке, если у него есть версия на нём" in (
+        response.content.decode()
+    )
 
 
 def test_the_csv_and_json_give_every_version_and_the_original_language(client, translated):
