@@ -1,9 +1,12 @@
 """The public listing's filters. The listing, its export, its feed, its statistics and the
 API all use CaseFilter, so a filter means the same thing everywhere."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .lookups import outlet_key
@@ -143,6 +146,19 @@ class CaseFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.form.fields["sort"].initial = DEFAULT_SORT
 
+    # The form class, made once per interface language (its labels are lazy, but the
+    # region list's order is read in the language active when the form class is made).
+    _form_classes = {}
+
+    def get_form_class(self):
+        key = (type(self), get_language())
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class.prepare_fields()
+            form_class = self._form_classes.setdefault(key, form_class)
+        return form_class
+
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)
 
@@ -198,3 +214,25 @@ class CaseFilter(django_filters.FilterSet):
         if sort == "relevance":
             return order_by_relevance(queryset, fallback=SORTS[DEFAULT_SORT][1])
         return queryset.order_by(*SORTS[sort][1])
+
+
+class FiltersCopiedLightly(dict):
+    """The FilterSet's filters, which django-filter deep-copies for every FilterSet (every
+    listing, export, feed and API request). Each filter's own attributes are all this
+    project's filters need of their own (`parent` and `model` are set on the copy, a
+    queryset filter writes into `extra`, a method filter's helper points back at the
+    filter), so a shallow copy with its own `extra` and helper does."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, filter_ in self.items():
+            copied[name] = copy.copy(filter_)
+            copied[name].extra = filter_.extra.copy()
+            if filter_.method is not None:
+                # A method filter calls its method through a helper bound to the filter
+                # instance (django_filters.filters.FilterMethod): bind one to the copy.
+                copied[name].method = filter_.method
+        return copied
+
+
+CaseFilter.base_filters = FiltersCopiedLightly(CaseFilter.base_filters)
