@@ -95,3 +95,17 @@ def test_on_a_small_record_the_first_reader_after_a_change_computes_them(client,
     make_case(title="Second", home_region=region)
     assert figure(client.get(STATS), "cases") == 2
     assert figure(client.get(HOME), "cases") == 2
+
+
+@pytest.mark.postgres
+def test_until_the_task_has_kept_them_a_single_filter_is_counted_on_its_own(
+    client, region, large_record
+):
+    # At a million cases the numbers of every single filter take about a minute: the
+    # first reader is not made to wait for them (nor to hit the statement timeout).
+    make_case(title="First", home_region=region)
+    make_case(title="Second", home_region=region)
+    assert figure(client.get(STATS, {"region": "RU-KB"}), "cases") == 2
+    assert [result.args for result in large_record.results] == [
+        ["tracker.stats.numbers_by_single_filter"]
+    ]

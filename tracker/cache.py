@@ -130,12 +130,21 @@ INLINE_MAX_CASES = 20_000
 REFRESH_GRACE_SECONDS = 5 * 60
 
 
-def aggregate(path):
+def aggregate(path, *, compute_first=True):
     """The value of the aggregate computed by the function at dotted `path` (no
     arguments; it returns the value and the number of published cases it covers), as
-    fresh as the rules above allow."""
+    fresh as the rules above allow.
+
+    With `compute_first=False`, an aggregate never computed yet is not computed in this
+    request: the task is asked for and None returned (for an aggregate that takes longer
+    than a request may, while the caller has a cheaper way to answer meanwhile)."""
     stored = cache.get(LATEST_KEY.format(path=path))
     version = current_version()
+    if stored is None and not compute_first:
+        if cache.add(REFRESH_KEY.format(path=path, version=version), 1, REFRESH_GRACE_SECONDS):
+            refresh_aggregate.enqueue(path)
+            stored = cache.get(LATEST_KEY.format(path=path))
+        return None if stored is None else stored[3]
     if stored is not None:
         computed_for, computed_at, cases, value = stored
         if computed_for == version:

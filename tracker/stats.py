@@ -288,11 +288,16 @@ KEPT_FOR_EACH_VALUE = {*SINGLE_FILTERS, "outcome"}
 
 
 def _kept_for_each_value(selection, using):
-    return (
+    """The numbers kept for each single filter value, if `selection` is one such filter
+    and they have been computed (at a million cases they take about a minute: until the
+    task has delivered them the first time, the selection is computed on its own)."""
+    if not (
         len(selection) == 1
         and selection[0][0] in KEPT_FOR_EACH_VALUE
         and connections[using].vendor == "postgresql"
-    )
+    ):
+        return None
+    return aggregate(BY_SINGLE_FILTER, compute_first=False)
 
 
 def _month_series(found):
@@ -375,9 +380,9 @@ def case_statistics(case_filter):
         # The whole record's statistics (seconds at a million cases) are an aggregate
         # kept off the readers' requests and fresh after every change.
         numbers = aggregate(EVERY_CASE)
-    elif _kept_for_each_value(selection, case_filter.queryset.db):
+    elif kept := _kept_for_each_value(selection, case_filter.queryset.db):
         # So are those of one force, status, kind, outcome, confidence or region.
-        numbers = aggregate(BY_SINGLE_FILTER).get(selection[0]) or NO_NUMBERS
+        numbers = kept.get(selection[0]) or NO_NUMBERS
     else:
         key = _cache_key(case_filter)
         # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
