@@ -149,3 +149,41 @@ def test_a_month_typed_as_any_day_of_it_is_stored_as_its_first_day(client, db):
     case.refresh_from_db()
     assert case.event_date == D(2022, 3, 1)
     assert found(client, date_to="2022-03-10") == {"March"}
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        # Newest first until a date: the dated cases, newest first, then the undated ones.
+        (
+            {"date_to": "2023-06-30"},
+            ["In 2023", "In March 2022", "On 26 February 2022"],
+        ),
+        # Oldest first from a date: a year-precise case dated before it comes first.
+        (
+            {"date_from": "2023-06-30", "sort": "event_date"},
+            ["In 2023"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("per_page", [2, 100])
+def test_a_date_filters_first_page_lists_the_cases_in_order_across_pages(
+    client, cases, params, expected, per_page
+):
+    # The first page starts its range at the filter's date (tracker.pagination); the
+    # pages that follow by their links, with the undated cases last.
+    undated = {
+        "date_to": ["In the first days of the war", "Before 5 March 2022"],
+        "date_from": ["After 1 June 2024"],
+    }["date_to" if "date_to" in params else "date_from"]
+    listed, query = [], {**params, "per_page": per_page}
+    url = reverse("tracker:case_list")
+    while True:
+        response = client.get(url, query)
+        listed += listed_titles(response)
+        page = response.context["page"]
+        if not page.has_next:
+            break
+        query = {**params, "per_page": per_page, "after": page.after, "page": page.number + 1}
+    assert listed[: len(expected)] == expected
+    assert sorted(listed[len(expected) :]) == sorted(undated)

@@ -2,6 +2,7 @@
 API all use CaseFilter, so a filter means the same thing everywhere."""
 
 import copy
+import datetime
 
 import django_filters
 from django import forms
@@ -158,6 +159,17 @@ class CaseFilter(django_filters.FilterSet):
             form_class.prepare_fields()
             form_class = self._form_classes.setdefault(key, form_class)
         return form_class
+
+    def sort_bounds(self):
+        """Between which event dates every case the date filters select lies, for the
+        pagination (tracker.pagination.paginate): a case's date is never after the
+        earliest day it can have happened (a month or year is stored as its first
+        day), nor more than a year before the latest."""
+        # The valid values (an invalid one is ignored, as in `qs`).
+        data = self.form.cleaned_data if self.is_bound and self.form.errors is not None else {}
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        lowest = date_from - datetime.timedelta(days=366) if date_from else None
+        return {"event_date": (lowest, date_to)}
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)

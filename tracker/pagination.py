@@ -228,6 +228,18 @@ class Keyset:
             rows += list(queryset.filter(tail)[: limit - len(rows)])
         return rows
 
+    def rows_within(self, edge, limit):
+        """The first rows whose first sort key is at or past `edge` in the order (at most
+        `edge` going down, at least going up), then those where it is NULL, when NULLs come
+        last: an index range that starts at `edge` instead of a walk from the first row."""
+        (field, desc, nulls_at_end) = self.keys[0]
+        head = Q(**{f"{field.attname}__{'lte' if desc else 'gte'}": edge})
+        rows = list(self.queryset.filter(head)[:limit])
+        if nulls_at_end and len(rows) < limit:
+            tail = Q(**{f"{field.attname}__isnull": True})
+            rows += list(self.queryset.filter(tail)[: limit - len(rows)])
+        return rows
+
     def rows_after(self, values, limit):
         return self._rows(self.queryset, self.keys, values, limit)
 
@@ -251,7 +263,15 @@ def _cursor_text(value):
 
 
 def paginate(
-    queryset, *, per_page, number=1, after=None, before=None, count=None, estimate_total=False
+    queryset,
+    *,
+    per_page,
+    number=1,
+    after=None,
+    before=None,
+    count=None,
+    estimate_total=False,
+    sort_bounds=None,
 ):
     """One page of `queryset` (already filtered and ordered) for the listing.
 
@@ -260,7 +280,13 @@ def paginate(
     exact count passes the cap (use it only for an unfiltered listing, where the estimate
     is close). `count`, if the caller has it already, is `capped_count(queryset)`, or
     COUNT_UNKNOWN when it could not be made in time: then a page that is not full gives
-    the count, and otherwise the page says "more than" the rows seen."""
+    the count, and otherwise the page says "more than" the rows seen.
+
+    `sort_bounds` ({field name: (lowest, highest)}, either may be None) says between
+    which values the sort field of every matching row lies, when the filter knows it
+    (the date filters): the first page then starts its index range there. Without it,
+    newest first with an early "until" date walked the date index from the newest of a
+    million cases, filtering 940,000 of them (3 s)."""
     if count is None:
         count = capped_count(queryset)
     unknown = count == COUNT_UNKNOWN
@@ -285,7 +311,11 @@ def paginate(
         if not capped:
             number = min(number, max(1, -(-count // per_page)))
         offset = (number - 1) * per_page
-        rows = _rows_at_offset(queryset, offset, per_page + 1)
+        edge = _edge(keyset, sort_bounds) if offset == 0 else None
+        if edge is not None:
+            rows = keyset.rows_within(edge, per_page + 1)
+        else:
+            rows = _rows_at_offset(queryset, offset, per_page + 1)
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]
         if unknown and not has_next and (rows or number == 1):
@@ -309,6 +339,17 @@ def paginate(
         after=keyset.cursor(rows[-1]) if keyset and rows and has_next else None,
         before=keyset.cursor(rows[0]) if keyset and rows and has_previous else None,
     )
+
+
+def _edge(keyset, sort_bounds):
+    """Where the first page's index range may start (see `paginate`), or None."""
+    if keyset is None or not sort_bounds or len(keyset.keys) != 2:
+        return None
+    field, desc, nulls_at_end = keyset.keys[0]
+    if field.null and not nulls_at_end:
+        return None  # the NULLs would come first, before any range
+    lowest, highest = sort_bounds.get(field.attname, (None, None))
+    return highest if desc else lowest
 
 
 def _rows_at_offset(queryset, offset, limit):

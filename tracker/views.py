@@ -129,6 +129,7 @@ def _case_list_content(request):
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         estimate_total=not any(data.get(name) for name in data if name != "sort"),
+        sort_bounds=case_filter.sort_bounds(),
     )
     context = {
         "filter": case_filter,

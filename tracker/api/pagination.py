@@ -13,7 +13,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tracker.filters import DEFAULT_SORT, SORTS
+from tracker.filters import DEFAULT_SORT, SORTS, CaseFilter
 from tracker.pagination import COUNT_CAP, capped_count, page_number, page_size, paginate
 from tracker.search import is_ranked
 
@@ -43,6 +43,8 @@ class CasePagination(BasePagination):
             estimate_total=not any(
                 value for name, value in params.items() if name not in (*POSITION, "sort")
             ),
+            # As the listing: a date filter tells the first page where its range starts.
+            sort_bounds=CaseFilter(params, queryset=queryset.none()).sort_bounds(),
         )
         if not self.page.cases and self.page.number > 1 and not params.get("after"):
             raise NotFound("There is no such page.")
