@@ -167,9 +167,20 @@ class CaseFilter(django_filters.FilterSet):
         day), nor more than a year before the latest."""
         # The valid values (an invalid one is ignored, as in `qs`).
         data = self.form.cleaned_data if self.is_bound and self.form.errors is not None else {}
-        date_from, date_to = data.get("date_from"), data.get("date_to")
-        lowest = date_from - datetime.timedelta(days=366) if date_from else None
-        return {"event_date": (lowest, date_to)}
+        return date_sort_bounds(data.get("date_from"), data.get("date_to"))
+
+    @classmethod
+    def sort_bounds_of(cls, params):
+        """`sort_bounds()` from raw parameters, reading only the two dates (no query)."""
+        dates = []
+        for name in ("date_from", "date_to"):
+            try:
+                dates.append(
+                    cls.base_filters[name].field_class(required=False).clean(params.get(name))
+                )
+            except forms.ValidationError:
+                dates.append(None)
+        return date_sort_bounds(*dates)
 
     def filter_q(self, queryset, name, value):
         return search_cases(queryset, value)
@@ -226,6 +237,12 @@ class CaseFilter(django_filters.FilterSet):
         if sort == "relevance":
             return order_by_relevance(queryset, fallback=SORTS[DEFAULT_SORT][1])
         return queryset.order_by(*SORTS[sort][1])
+
+
+def date_sort_bounds(date_from, date_to):
+    """See CaseFilter.sort_bounds."""
+    lowest = date_from - datetime.timedelta(days=366) if date_from else None
+    return {"event_date": (lowest, date_to)}
 
 
 class FiltersCopiedLightly(dict):

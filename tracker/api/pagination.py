@@ -44,7 +44,7 @@ class CasePagination(BasePagination):
                 value for name, value in params.items() if name not in (*POSITION, "sort")
             ),
             # As the listing: a date filter tells the first page where its range starts.
-            sort_bounds=CaseFilter(params, queryset=queryset.none()).sort_bounds(),
+            sort_bounds=CaseFilter.sort_bounds_of(params),
         )
         if not self.page.cases and self.page.number > 1 and not params.get("after"):
             raise NotFound("There is no such page.")
