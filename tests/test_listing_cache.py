@@ -33,6 +33,59 @@ def test_an_anonymous_reader_gets_the_cached_content_without_queries(
     assert listed_titles(second) == listed_titles(first)
 
 
+@pytest.mark.parametrize("url", [LIST_URL, HOME_URL, reverse("tracker:stats")])
+def test_a_page_from_the_cache_costs_one_read_of_the_cache(
+    client, published_case, monkeypatch, url
+):
+    from django.core.cache import cache
+
+    client.get(url)
+    reads, inside = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(*args, **kwargs):
+        if not inside:  # a backend without MGET reads the keys of get_many one by one
+            reads.append(("get", args[0]))
+        return get(*args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        reads.append(("get_many", len(keys)))
+        inside.append(1)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    response = client.get(url)
+    assert response.status_code == 200
+    # The version, the aggregates' stamps and the page in one round trip (Redis MGET).
+    assert [kind for kind, _key in reads] == ["get_many"]
+
+
+def test_a_cached_page_is_drawn_again_after_its_time(rf, monkeypatch):
+    import time
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from tracker import cache as public_cache
+
+    request = rf.get("/cases/?kind=self_injury")
+    request.user = AnonymousUser()
+    drawn = []
+
+    def draw():
+        drawn.append(1)
+        return f"<p>drawing {len(drawn)}</p>"
+
+    assert public_cache.cached_content(request, "test", draw) == "<p>drawing 1</p>"
+    assert public_cache.cached_content(request, "test", draw) == "<p>drawing 1</p>"
+    later = time.time() + settings.PUBLIC_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(public_cache.time, "time", lambda: later)
+    assert public_cache.cached_content(request, "test", draw) == "<p>drawing 2</p>"
+
+
 @pytest.mark.parametrize("url", [LIST_URL, HOME_URL])
 def test_a_newly_published_case_shows_at_once(client, published_case, url):
     client.get(url)

@@ -77,28 +77,38 @@ def page_is_cacheable(request):
     )
 
 
-def cached_content(request, name, render, variant=""):
+def cached_content(request, name, render, stamps=()):
     """`render()`'s HTML for this page, from the cache when an anonymous reader asked for
-    the same URL in the same language since the last change (and, when given, with the
-    same `variant` of what else it shows)."""
+    the same URL in the same language within PUBLIC_PAGE_CACHE_SECONDS, since the last
+    change, and with the same values of the aggregates at dotted paths `stamps` (see
+    `aggregate`) that the page shows.
+
+    One round trip to the cache for a page served from it: the version, the stamps and
+    the page are read together, the page stored with the version and stamps it was drawn
+    with (the same entry, kept STALE_TIMEOUT, is the page served while the database is
+    unavailable)."""
     if not page_is_cacheable(request):
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"tracker:public:{name}:{current_version()}:{variant}:{get_language()}:{path}"
-    # The last rendering whatever the version: served while the database is unavailable.
-    stale_key = f"tracker:public:stale:{name}:{get_language()}:{path}"
-    content = cache.get(key)
-    if content is None:
-        try:
-            content = render()
-        except DATABASE_DOWN:
-            content = cache.get(stale_key)
-            if content is None:
-                raise
-            return mark_safe(content)  # noqa: S308 (as below)
-        cache.set(key, content, settings.PUBLIC_PAGE_CACHE_SECONDS)
-        cache.set(stale_key, content, STALE_TIMEOUT)
-    # Rendered by our own templates, so already escaped.
+    key = f"tracker:public:page:{name}:{get_language()}:{path}"
+    stamp_keys = [STAMP_KEY.format(path=stamp) for stamp in stamps]
+    found = cache.get_many([VERSION_KEY, key, *stamp_keys])
+    version = found.get(VERSION_KEY) or current_version()
+    variant = "|".join(found.get(stamp_key, "") for stamp_key in stamp_keys)
+    stored = found.get(key)
+    # Rendered by our own templates, so already escaped (the mark_safe calls below).
+    if stored is not None:
+        drawn_for, drawn_with, drawn_at, content = stored
+        fresh = time.time() - drawn_at <= settings.PUBLIC_PAGE_CACHE_SECONDS
+        if fresh and drawn_for == version and drawn_with == variant:
+            return mark_safe(content)  # noqa: S308
+    try:
+        content = render()
+    except DATABASE_DOWN:
+        if stored is None:
+            raise
+        return mark_safe(stored[3])  # noqa: S308 (the last rendering, whatever its age)
+    cache.set(key, (version, variant, time.time(), content), STALE_TIMEOUT)
     return mark_safe(content)  # noqa: S308
 
 
@@ -120,6 +130,8 @@ def cached_until_change(name, compute, *, timeout=None):
 # while the task `refresh_aggregate` computes the new one in the task worker (once per
 # change, whichever reader notices first); the cache is shared, so every worker sees it.
 LATEST_KEY = "tracker:public:latest:{path}"
+# Changes whenever a task has replaced the aggregate: a cached page drawn with it stores
+# the stamp and is not served once it has changed (cached_content's `stamps`).
 STAMP_KEY = "tracker:public:latest-stamp:{path}"
 REFRESH_KEY = "tracker:public:refresh:{path}:{version}"
 # Up to this many published cases an aggregate costs a reader a few milliseconds: it is
@@ -165,12 +177,6 @@ def _compute_aggregate(path, version):
     value, cases = import_string(path)()
     cache.set(LATEST_KEY.format(path=path), (version, time.time(), cases, value), None)
     return value
-
-
-def aggregate_stamp(path):
-    """Changes whenever a task has replaced the aggregate: part of a cached page's key, so
-    a page drawn with the previous value is not served after it."""
-    return cache.get(STAMP_KEY.format(path=path), "")
 
 
 @task()

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .cache import aggregate, aggregate_stamp, cached_until_change
+from .cache import aggregate, cached_until_change
 from .models import Case, CaseOutcome, Region
 from .pagination import COUNT_CAP, COUNT_UNKNOWN, bounded_rows
 
@@ -217,10 +217,6 @@ def _scanned_rows(name, found):
     if FACETS[name] is None:
         return found.get(SCANNED, {}).get(name, 0)
     return sum(found.get(name, {}).values())
-
-
-def counts_stamp():
-    return aggregate_stamp(GLOBAL_COUNTS)
 
 
 def listing_counts(case_filter):

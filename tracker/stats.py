@@ -19,7 +19,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .cache import aggregate, aggregate_stamp, cached_content
+from .cache import aggregate, cached_content
 from .charts import bar_chart, column_chart
 from .facets import chips
 from .filters import FORCE_GROUPS, CaseFilter
@@ -509,8 +509,9 @@ def stats(request):
     # Drawing the charts costs tens of milliseconds: the page's content is cached for
     # anonymous readers like the listing's, and drawn again once a task has new
     # statistics of the whole record or of the single filters.
-    variant = aggregate_stamp(EVERY_CASE) + aggregate_stamp(BY_SINGLE_FILTER)
-    content = cached_content(request, "stats", lambda: _stats_content(request), variant=variant)
+    content = cached_content(
+        request, "stats", lambda: _stats_content(request), stamps=[EVERY_CASE, BY_SINGLE_FILTER]
+    )
     return render(request, "tracker/stats.html", {"content": content})
 
 

@@ -6,10 +6,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .cache import aggregate, aggregate_stamp, cached_content
+from .cache import aggregate, cached_content
 from .facets import (
+    GLOBAL_COUNTS,
     chips,
-    counts_stamp,
     empty_result_suggestions,
     label_options,
     listing_counts,
@@ -32,9 +32,7 @@ def favicon(request):
 
 @require_safe
 def home(request):
-    content = cached_content(
-        request, "home", lambda: _home_content(request), variant=aggregate_stamp(HOME_FIGURES)
-    )
+    content = cached_content(request, "home", lambda: _home_content(request), stamps=[HOME_FIGURES])
     return render_public(request, "tracker/home.html", {"content": content})
 
 
@@ -90,7 +88,7 @@ def case_list(request):
     # The counts beside the filters over every case arrive from a task after a change
     # (tracker/facets.py): a page drawn with the previous ones is not served after them.
     content = cached_content(
-        request, "case_list", lambda: _case_list_content(request), variant=counts_stamp()
+        request, "case_list", lambda: _case_list_content(request), stamps=[GLOBAL_COUNTS]
     )
     context = {"content": content, "query_string": _filter_query(request)}
     # The page around the content is drawn once per language (tracker/shell.py).
