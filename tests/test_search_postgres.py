@@ -152,3 +152,20 @@ def _full_scans_of(plan, table):
 
 def test_the_count_stops_at_the_cap(realistic_table):
     assert capped_count(Case.objects.public(), cap=100) == 101
+
+
+def test_a_unit_number_drives_the_search_and_every_word_still_counts(client):
+    make_case(title="Soldiers of military unit 3723 refused", unit="military unit 3723")
+    make_case(title="Guardsmen of unit 3723 refused", unit="3723")
+    make_case(title="Military unit 46108 refused", unit="military unit 46108")
+    assert titles(client, q="military unit 3723") == ["Soldiers of military unit 3723 refused"]
+    assert sorted(titles(client, q="3723")) == [
+        "Guardsmen of unit 3723 refused",
+        "Soldiers of military unit 3723 refused",
+    ]
+    # The index serves the number alone; the other words are checked on its few cases
+    # (the index would collect every case with a word beginning "unit" or "military").
+    queryset = CaseFilter({"q": "military unit 3723"}, queryset=Case.objects.public()).qs
+    sql = str(queryset.query)
+    assert "|| ''::tsvector) @@" in sql
+    assert sql.count("@@") == 2  # the number through the index, the other words not

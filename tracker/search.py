@@ -258,18 +258,54 @@ def _word_query(word):
     return query
 
 
+class Unindexed(Expression):
+    """The search vector as a value the GIN index cannot serve (`vector || ''`): a
+    condition on it is checked on the rows the other conditions found."""
+
+    def __init__(self, vector):
+        super().__init__(output_field=SearchVectorField())
+        self.vector = vector
+
+    def get_source_expressions(self):
+        return [self.vector]
+
+    def set_source_expressions(self, expressions):
+        (self.vector,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.vector)
+        return f"({sql} || ''::tsvector)", params
+
+
+def _all_of(words):
+    tsquery = None
+    for word in words:
+        tsquery = _word_query(word) if tsquery is None else tsquery & _word_query(word)
+    return tsquery
+
+
 def search_cases(queryset, query):
     """Cases that match every word of `query`; on PostgreSQL, annotated with a rank."""
     words = search_words(query)
     if not words:
         return queryset
     if uses_full_text():
-        tsquery = None
-        for word in words:
-            tsquery = _word_query(word) if tsquery is None else tsquery & _word_query(word)
-        return queryset.annotate(
+        tsquery = _all_of(words)
+        ranked = queryset.annotate(
             **{RANK: SearchRank(SearchVectorColumn(), tsquery, cover_density=False)}
-        ).filter(SearchVectorExact(SearchVectorColumn(), tsquery))
+        )
+        # A word with a digit (a unit number: "military unit 3723") is rare: the index
+        # finds its few cases and the other words are checked on those. Through the
+        # index, every word's beginning ("unit…", "military…": half the record) was
+        # collected before intersecting them (50–90 ms at a million cases).
+        rare = [word for word in words if any(char.isdigit() for char in word)]
+        common = [word for word in words if word not in rare]
+        if rare and common:
+            return ranked.filter(
+                SearchVectorExact(SearchVectorColumn(), _all_of(rare)),
+                SearchVectorExact(Unindexed(SearchVectorColumn()), _all_of(common)),
+            )
+        return ranked.filter(SearchVectorExact(SearchVectorColumn(), tsquery))
     for word in words:
         match = Q()
         for form in word_forms(word):
