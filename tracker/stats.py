@@ -8,7 +8,7 @@ import datetime
 import hashlib
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -197,26 +197,47 @@ def _numbers_from_rows(rows):
     }
 
 
-# The single filters whose statistics are kept for each value (`numbers_by_single_filter`),
-# as they appear in the filter's cleaned data; with the column each reads.
-SINGLE_FILTERS = {
+# The single filters whose statistics are kept for each value (`numbers_by_single_filter`):
+# the column of the selected cases each reads ("grp": the force group, army or
+# rosgvardia), and the filter's name in the listing's cleaned data.
+FILTER_COLUMNS = {
     "force": "force",
-    "service_status": "service_status",
-    "kind": "refusal_kind",
+    "grp": "force",
+    "status": "service_status",
+    "kind": "kind",
     "confidence": "confidence",
     "region": "region",
 }
+# The columns the charts count by, and where in the numbers each goes.
+CHART_COLUMNS = {
+    "force": "force",
+    "kind": "refusal_kind",
+    "confidence": "confidence",
+    "region": "regions",
+    "month": "months",
+}
+GROUPED = ("force", "grp", "status", "kind", "confidence", "region", "month")
+# One grouping set per filter column alone (its figures) and with each chart column (that
+# chart under the filter): (force, kind) serves both "kinds of one force" and "forces of
+# one kind".
+GROUPING_SETS = sorted(
+    {frozenset([column]) for column in FILTER_COLUMNS}
+    | {frozenset([f, c]) for f in FILTER_COLUMNS for c in CHART_COLUMNS if c != f},
+    key=lambda columns: [GROUPED.index(column) for column in sorted(columns, key=GROUPED.index)],
+)
 
 
 def numbers_by_single_filter():
     """The numbers of /stats/ (as `counted_numbers` gives them) for every value of each
-    single filter in SINGLE_FILTERS, for every force group and for every outcome, from
+    single filter in FILTER_COLUMNS, for every force group and for every outcome, from
     one statement over every published case, and how many published cases there are.
 
     A reader choosing one such filter gets its statistics from here (`case_statistics`)
     instead of a pass over the selected cases: at a million cases a broad filter such as
-    one force reads a quarter of the table (1–3 s). PostgreSQL only; keyed like
-    `_cache_key`'s selection: ("region", "RU-KB")."""
+    one force reads a quarter of the table (1–3 s). The statement reads the cases once
+    and counts every (filter, chart) pair by GROUPING SETS, hashed in memory (about 15 s
+    at a million cases, in the task worker). PostgreSQL only; keyed like `_selection`:
+    ("region", "RU-KB")."""
     selected = (
         Case.objects.public()
         .order_by()
@@ -232,59 +253,150 @@ def numbers_by_single_filter():
         )
     )
     inner, params = selected.query.sql_with_params()
-    # One row per case and filter value it matches (a case with two outcomes is counted
-    # under each), then the GROUPING SETS of `_numbers_in_one_statement` under each.
-    values = ", ".join(f"('{name}', {column})" for name, column in SINGLE_FILTERS.items())
     groups = " ".join(
         f"WHEN force LIKE '{group}\\_%%' THEN '{group}'" for group, _label in FORCE_GROUPS
     )
+    columns = ", ".join(GROUPED)
+    sets = ", ".join(f"({', '.join(sorted(s, key=GROUPED.index))})" for s in GROUPING_SETS)
+    outcome_sets = ", ".join(["(o)", *(f"(o, {column})" for column in GROUPED)])
     statement = f"""
         WITH sel AS MATERIALIZED (
-            SELECT force, service_status, refusal_kind, confidence,
-                   home_region__code AS region, date_trunc('month', event_date)::date AS month,
-                   people_count AS people, outcome_codes AS outcomes,
-                   confidence <> %s AS counted
+            SELECT force, CASE {groups} END AS grp, service_status AS status,
+                   refusal_kind AS kind, confidence, home_region__code AS region,
+                   date_trunc('month', event_date)::date AS month, people_count AS people,
+                   outcome_codes AS outcomes, confidence <> %s AS counted
             FROM ({inner}) AS selected
-        ), by_value AS MATERIALIZED (
-            SELECT sel.*, v.name, v.value
-            FROM sel CROSS JOIN LATERAL (VALUES {values},
-                ('force', CASE {groups} END)) AS v(name, value)
-            WHERE v.value IS NOT NULL
-            UNION ALL
-            SELECT sel.*, 'outcome', o.code
-            FROM sel CROSS JOIN LATERAL jsonb_array_elements_text(sel.outcomes) AS o(code)
         )
-        SELECT name, value, counted,
-               GROUPING(force, refusal_kind, confidence, region, month), force, refusal_kind,
-               confidence, region, month::text, COUNT(*), SUM(people)
-        FROM by_value
-        GROUP BY name, value, counted,
-                 GROUPING SETS ((), (force), (refusal_kind), (confidence), (region), (month))
+        SELECT GROUPING({columns}), counted, NULL, NULL, {columns}, COUNT(*), SUM(people)
+        FROM sel GROUP BY counted, GROUPING SETS ({sets})
         UNION ALL
-        SELECT name, value, counted, {OUTCOMES}, o.code, NULL, NULL, NULL, NULL, COUNT(*), NULL
-        FROM by_value CROSS JOIN LATERAL jsonb_array_elements_text(by_value.outcomes) AS o(code)
-        GROUP BY name, value, counted, o.code
-    """  # noqa: S608 (the inner SQL is Django's, the names and groups our constants)
-    with connections[selected.db].cursor() as cursor:
+        SELECT GROUPING({columns}, o), counted, o, NULL, {columns}, COUNT(*), SUM(people)
+        FROM sel CROSS JOIN LATERAL jsonb_array_elements_text(sel.outcomes) AS u(o)
+        GROUP BY counted, GROUPING SETS ({outcome_sets})
+        UNION ALL
+        SELECT -1, counted, o, other, {", ".join(["NULL"] * len(GROUPED))}, COUNT(*), NULL
+        FROM sel CROSS JOIN LATERAL jsonb_array_elements_text(sel.outcomes) AS u(o)
+                 CROSS JOIN LATERAL jsonb_array_elements_text(sel.outcomes) AS w(other)
+        GROUP BY counted, o, other
+    """  # noqa: S608 (the inner SQL is Django's, the rest our constants)
+    with transaction.atomic(using=selected.db), connections[selected.db].cursor() as cursor:
+        # Every set hashed in one pass (a sort per set spilled to disk and took a minute);
+        # the settings end with the transaction.
+        cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off")
         cursor.execute(statement, [Case.Confidence.UNCONFIRMED, *params])
         rows = cursor.fetchall()
+    return _numbers_by_selection(rows), Case.objects.public().count()
+
+
+def _numbers_by_selection(rows):
+    """The rows of numbers_by_single_filter's statement, as {(filter, value): numbers}."""
     found = {}
-    for name, value, counted, *row in rows:
-        found.setdefault((name, value), {}).setdefault(counted, []).append(row)
+
+    def part(name, value, counted):
+        return found.setdefault((name, value), {}).setdefault(counted, _tally())
+
+    for grouping, counted, outcome, other, *values, count, people in rows:
+        if grouping == -1:  # outcome `outcome` with outcome `other` on the same case
+            part("outcome", outcome, counted)["outcomes"][other] = count
+            continue
+        if outcome is not None:
+            grouping >>= 1  # GROUPING(…, o): the outcome's bit comes last, always 0
+        # A column's bit in GROUPING is 0 in the rows grouped by it.
+        grouped = {
+            column: value
+            for index, (column, value) in enumerate(zip(GROUPED, values, strict=True))
+            if not grouping & (1 << (len(GROUPED) - 1 - index))
+        }
+        if outcome is not None:
+            _count_outcome(part, counted, outcome, grouped, count, people)
+            continue
+        for filter_column, value in grouped.items():
+            if filter_column not in FILTER_COLUMNS or value is None:
+                continue
+            tally = part(FILTER_COLUMNS[filter_column], value, counted)
+            charts = {c: v for c, v in grouped.items() if c != filter_column}
+            if not charts:
+                tally["cases"], tally["people"] = count, people
+                charts = {filter_column: value} if filter_column in CHART_COLUMNS else {}
+            for chart_column, chart_value in charts.items():
+                _add_to_chart(tally, chart_column, chart_value, count, people)
     numbers = {}
     for selection, parts in found.items():
         if selection[0] == "confidence":
             # Choosing a confidence counts exactly the cases of that confidence.
-            rows = parts.get(True, []) + parts.get(False, [])
-            numbers[selection] = {**_numbers_from_rows(rows), "uncounted": 0}
+            tally = parts.get(True) or parts.get(False)
+            numbers[selection] = {**_tally_numbers(tally), "uncounted": 0}
             continue
-        uncounted = _numbers_from_rows(parts.get(False, []))["figures"]["cases"]
-        numbers[selection] = {**_numbers_from_rows(parts.get(True, [])), "uncounted": uncounted}
-    return numbers, Case.objects.public().count()
+        uncounted = parts[False]["cases"] if False in parts else 0
+        numbers[selection] = {**_tally_numbers(parts.get(True, _tally())), "uncounted": uncounted}
+    return numbers
+
+
+def _tally():
+    return {
+        "cases": 0,
+        "people": None,
+        "undated": 0,
+        "counts": {
+            field: dict.fromkeys(choices.values, 0) for field, choices in COUNTED_FIELDS.items()
+        },
+        "regions": {},
+        "months": {},
+        "outcomes": {},
+    }
+
+
+def _add_to_chart(tally, chart_column, value, count, people):
+    if chart_column not in CHART_COLUMNS:
+        return
+    where = CHART_COLUMNS[chart_column]
+    if where == "months":
+        if value is None:
+            tally["undated"] = count
+        else:
+            tally["months"][value] = (count, people or 0)
+    elif where == "regions":
+        if value is not None:
+            tally["regions"][value] = count
+    else:
+        tally["counts"][where][value] = count
+
+
+def _count_outcome(part, counted, outcome, grouped, count, people):
+    if not grouped:  # the cases with this outcome
+        tally = part("outcome", outcome, counted)
+        tally["cases"], tally["people"] = count, people
+        return
+    ((column, value),) = grouped.items()
+    # That chart for the cases with this outcome ...
+    _add_to_chart(part("outcome", outcome, counted), column, value, count, people)
+    # ... and this outcome in the outcomes chart of that filter value.
+    if column in FILTER_COLUMNS and value is not None:
+        part(FILTER_COLUMNS[column], value, counted)["outcomes"][outcome] = count
+
+
+def _tally_numbers(tally):
+    return {
+        "figures": {
+            "cases": tally["cases"],
+            "people": tally["people"],
+            "regions": len(tally["regions"]),
+            "undated": tally["undated"],
+        },
+        "counts": tally["counts"],
+        "months": _month_series(
+            {
+                datetime.date.fromisoformat(str(month)): value
+                for month, value in tally["months"].items()
+            }
+        ),
+        "regions": tally["regions"],
+        "outcomes": tally["outcomes"],
+    }
 
 
 BY_SINGLE_FILTER = "tracker.stats.numbers_by_single_filter"
-KEPT_FOR_EACH_VALUE = {*SINGLE_FILTERS, "outcome"}
+KEPT_FOR_EACH_VALUE = {*FILTER_COLUMNS.values(), "outcome"}
 
 
 def _kept_for_each_value(selection, using):
