@@ -101,7 +101,7 @@ def test_on_a_small_record_the_first_reader_after_a_change_computes_them(client,
 def test_until_the_task_has_kept_them_a_single_filter_is_counted_on_its_own(
     client, region, large_record
 ):
-    # At a million cases the numbers of every single filter take about a minute: the
+    # At a million cases the numbers of every single filter take some 20 s: the
     # first reader is not made to wait for them (nor to hit the statement timeout).
     make_case(title="First", home_region=region)
     make_case(title="Second", home_region=region)

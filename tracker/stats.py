@@ -401,8 +401,9 @@ KEPT_FOR_EACH_VALUE = {*FILTER_COLUMNS.values(), "outcome"}
 
 def _kept_for_each_value(selection, using):
     """The numbers kept for each single filter value, if `selection` is one such filter
-    and they have been computed (at a million cases they take about a minute: until the
-    task has delivered them the first time, the selection is computed on its own)."""
+    and they have been computed (at a million cases they take some 20 s, past a reader's
+    statement timeout: until the task has delivered them the first time, the selection is
+    computed on its own)."""
     if not (
         len(selection) == 1
         and selection[0][0] in KEPT_FOR_EACH_VALUE

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         """What the task worker computes after a change (tracker.cache.aggregate), computed
         now for the current data, as a worker running beside the servers would have: the
         servers measured have no worker, and at a million cases the statistics of every
-        single filter take about a minute."""
+        single filter take some 20 s."""
         from tracker.cache import refresh_aggregate
         from tracker.facets import GLOBAL_COUNTS
         from tracker.stats import BY_SINGLE_FILTER, EVERY_CASE
