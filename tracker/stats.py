@@ -128,22 +128,30 @@ EVERYTHING = 31
 OUTCOMES = -1
 
 
+# The columns of the selected cases that the statements below read, by the names Django
+# gives them, not by position: a queryset may order its selected columns otherwise
+# (django-modeltranslation's values_list does).
+SELECTED_COLUMNS = (
+    "force",
+    "service_status",
+    "refusal_kind",
+    "confidence",
+    "home_region__code",
+    "event_date",
+    "people_count",
+    "outcome_codes",
+)
+
+
+def _selected_sql(cases):
+    return cases.order_by().values_list(*SELECTED_COLUMNS).query.sql_with_params()
+
+
 def _numbers_in_one_statement(cases):
     """compute_numbers() on PostgreSQL: the selected cases are read once (a materialised
     CTE) and counted by GROUPING SETS, the outcomes from the codes kept on each case
     (tracker/lookups.py). At a million cases this is one pass instead of four."""
-    selected = cases.order_by().values_list(
-        "force",
-        "refusal_kind",
-        "confidence",
-        "home_region__code",
-        "event_date",
-        "people_count",
-        "outcome_codes",
-    )
-    # Read by the names Django gives the columns, not by position: a queryset may order
-    # its selected columns otherwise (django-modeltranslation's values_list does).
-    inner, params = selected.query.sql_with_params()
+    inner, params = _selected_sql(cases)
     statement = f"""
         WITH sel AS MATERIALIZED (
             SELECT force, refusal_kind, confidence, home_region__code AS region, event_date,
@@ -238,21 +246,8 @@ def numbers_by_single_filter():
     and counts every (filter, chart) pair by GROUPING SETS, hashed in memory (about 15 s
     at a million cases, in the task worker). PostgreSQL only; keyed like `_selection`:
     ("region", "RU-KB")."""
-    selected = (
-        Case.objects.public()
-        .order_by()
-        .values_list(
-            "force",
-            "service_status",
-            "refusal_kind",
-            "confidence",
-            "home_region__code",
-            "event_date",
-            "people_count",
-            "outcome_codes",
-        )
-    )
-    inner, params = selected.query.sql_with_params()
+    cases = Case.objects.public()
+    inner, params = _selected_sql(cases)
     groups = " ".join(
         f"WHEN force LIKE '{group}\\_%%' THEN '{group}'" for group, _label in FORCE_GROUPS
     )
@@ -279,13 +274,13 @@ def numbers_by_single_filter():
                  CROSS JOIN LATERAL jsonb_array_elements_text(sel.outcomes) AS w(other)
         GROUP BY counted, o, other
     """  # noqa: S608 (the inner SQL is Django's, the rest our constants)
-    with transaction.atomic(using=selected.db), connections[selected.db].cursor() as cursor:
+    with transaction.atomic(using=cases.db), connections[cases.db].cursor() as cursor:
         # Every set hashed in one pass (a sort per set spilled to disk and took a minute);
         # the settings end with the transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL enable_sort = off")
         cursor.execute(statement, [Case.Confidence.UNCONFIRMED, *params])
         rows = cursor.fetchall()
-    return _numbers_by_selection(rows), Case.objects.public().count()
+    return _numbers_by_selection(rows), cases.count()
 
 
 def _numbers_by_selection(rows):
