@@ -165,8 +165,11 @@ class CaseFilter(django_filters.FilterSet):
         pagination (tracker.pagination.paginate): a case's date is never after the
         earliest day it can have happened (a month or year is stored as its first
         day), nor more than a year before the latest."""
-        # The valid values (an invalid one is ignored, as in `qs`).
-        data = self.form.cleaned_data if self.is_bound and self.form.errors is not None else {}
+        if not self.is_bound:
+            return date_sort_bounds(None, None)
+        # Cleans the form (once); an invalid value is left out, as `qs` leaves it out.
+        self.is_valid()
+        data = self.form.cleaned_data
         return date_sort_bounds(data.get("date_from"), data.get("date_to"))
 
     @classmethod
