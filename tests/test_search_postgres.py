@@ -11,9 +11,10 @@ from django.urls import reverse
 from tests.conftest import make_case
 from tests.helpers import listed_titles
 from tracker import views
-from tracker.filters import CaseFilter
+from tracker.filters import DEFAULT_SORT, SORTS, CaseFilter
 from tracker.models import Case
 from tracker.pagination import capped_count
+from tracker.search import is_ranked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -111,6 +112,10 @@ SCALED_CAP = 5
 def plans(params, per_page=25):
     """The plans of the listing's two queries: the capped count and the first page."""
     queryset = CaseFilter(params, queryset=Case.objects.public().for_listing()).qs
+    if is_ranked(queryset) and capped_count(queryset, cap=SCALED_CAP) > SCALED_CAP:
+        # As the listing does (tracker.views): more matches than the cap are listed
+        # newest first, not ranked (ranking them all is what a million cases cannot do).
+        queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
     count_query = queryset.order_by().values("pk")[: SCALED_CAP + 1]
     page_query = queryset[: per_page + 1]
     result = []
