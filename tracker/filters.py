@@ -244,7 +244,9 @@ class CaseFilter(django_filters.FilterSet):
 
 def date_sort_bounds(date_from, date_to):
     """See CaseFilter.sort_bounds."""
-    lowest = date_from - datetime.timedelta(days=366) if date_from else None
+    lowest = None
+    if date_from and date_from > datetime.date.min + datetime.timedelta(days=366):
+        lowest = date_from - datetime.timedelta(days=366)
     return {"event_date": (lowest, date_to)}
 
 
