@@ -1,8 +1,6 @@
 """The page around the listing's and the home page's content is drawn once per language
 (tracker/shell.py); what differs between readers and requests is put in per request."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,21 +10,55 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("tracker:case_list")
 
 
-def token(response):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+def switch_language(client, language, **headers):
+    return client.post(
+        reverse("set_language"), {"language": language, "next": LIST_URL}, headers=headers
+    )
 
 
-def test_each_reader_gets_a_token_of_their_own_that_works(published_case):
+def test_an_anonymous_page_holds_nothing_of_the_reader_and_sets_no_cookie(published_case):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first_page, second_page = first.get(LIST_URL), second.get(LIST_URL)
-    assert token(first_page) != token(second_page)
-    assert first_page.cookies["csrftoken"].value != second_page.cookies["csrftoken"].value
-    response = second.post(
-        reverse("set_language"),
-        {"language": "ru", "next": LIST_URL, "csrfmiddlewaretoken": token(second_page)},
-    )
+    assert first_page.content == second_page.content
+    assert "csrfmiddlewaretoken" not in first_page.content.decode()
+    assert not first_page.cookies and not second_page.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "same-origin"},
+        # A browser that sends no Sec-Fetch-Site still sends the Origin of a POST.
+        {"Origin": "http://testserver"},
+    ],
+)
+def test_the_switcher_works_from_a_page_of_the_site_without_a_token(published_case, headers):
+    reader = Client(enforce_csrf_checks=True)
+    reader.get(LIST_URL)
+    response = switch_language(reader, "ru", **headers)
     assert response.status_code == 302
-    assert second.get(LIST_URL).content.decode().count('<html lang="ru">') == 1
+    assert response["Location"] == LIST_URL
+    assert reader.get(LIST_URL).content.decode().count('<html lang="ru">') == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://attacker.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://sub.testserver"},
+        {"Origin": "https://attacker.example"},
+        {"Origin": "null"},
+        {},  # neither header: not taken for a page of ours
+    ],
+)
+def test_a_forged_language_switch_is_refused_and_changes_nothing(published_case, headers):
+    reader = Client(enforce_csrf_checks=True)
+    response = switch_language(reader, "ru", **headers)
+    assert response.status_code == 403
+    assert "Nothing was sent" in response.content.decode()
+    assert "django_language" not in response.cookies
+    assert '<html lang="en">' in reader.get(LIST_URL).content.decode()
 
 
 def test_the_language_switcher_returns_to_the_page_with_its_filter(client, published_case):

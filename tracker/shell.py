@@ -5,9 +5,9 @@ CPU drawing base.html around the cached content: the header, the language switch
 footer, a dozen translated strings, URLs and static paths, the same for every reader of a
 language. Here each page's shell is drawn once per process and language with markers in
 place of what differs between requests, and each request only puts in its own values:
-the content, the filter's query string, the reader's CSRF token (made for this reader, as
-`{% csrf_token %}` makes it: `get_token()`, which also sets the cookie) and the page's
-own URL for the switcher's `next`.
+the content, the filter's query string and the page's own URL for the switcher's `next`.
+Nothing in it is the reader's own: the language switcher is checked by origin, not by a
+CSRF token (tracker.security.origin_checked), so an anonymous page sets no cookie.
 
 The shell holds nothing from the database (templates, translations, URLs and static
 paths only), so a process-wide memo cannot go stale between deploys. Logged-in users,
@@ -18,7 +18,6 @@ import secrets
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import Context
 from django.template.loader import get_template
@@ -27,7 +26,6 @@ from django.utils.translation import get_language
 
 # Markers that no template, translation or escaping produces or alters.
 _MARK = f"shellslot{secrets.token_hex(8)}"
-CSRF_SLOT = f"{_MARK}csrf"
 PATH_SLOT = f"{_MARK}path"
 
 _SHELLS = {}
@@ -52,7 +50,7 @@ def _shell(template_name, context):
         values = {name: _slot(name) if value else value for name, value in context.items()}
         _SHELLS[key] = template.render(
             Context(
-                {**values, "request": _ShellRequest(), "csrf_token": CSRF_SLOT, "messages": ()},
+                {**values, "request": _ShellRequest(), "messages": ()},
                 autoescape=True,
             )
         )
@@ -69,5 +67,4 @@ def render_public(request, template_name, context):
         if value:
             html = html.replace(_slot(name), conditional_escape(value))
     html = html.replace(PATH_SLOT, conditional_escape(request.get_full_path()))
-    html = html.replace(CSRF_SLOT, conditional_escape(get_token(request)))
     return HttpResponse(html)

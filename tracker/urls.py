@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from . import exports, feeds, stats, views
+from .security import origin_checked
 
 catalogue = [
     path("", views.home, name="home"),
@@ -28,7 +30,8 @@ urlpatterns = [
     path("", include((catalogue, "tracker"))),
     path("submit/", include("submissions.urls")),
     path("api/", include("tracker.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher on every page, checked by origin instead of a CSRF token.
+    path("i18n/setlang/", origin_checked(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("moderation.account_urls")),
     path("moderation/", include("moderation.urls")),

@@ -86,6 +86,23 @@ def test_filtering_works_with_javascript_disabled(make_page, server, screenshot)
     assert page.locator("#id_force").input_value() == "rosgvardia"
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_language_switcher_works_in_a_real_browser_and_keeps_the_filter(
+    make_page, server, javascript
+):
+    # No CSRF token: the browser's own Sec-Fetch-Site and Origin headers protect it.
+    page = make_page(java_script_enabled=javascript, locale="en-GB")
+    page.goto(server.url + "/cases/?force=rosgvardia")
+    assert page.context.cookies() == []  # a reader who chose nothing carries nothing
+    page.select_option("#language-select", "ru")
+    page.locator(".language-switcher button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.url.endswith("/cases/?force=rosgvardia")
+    assert page.locator("#id_force").input_value() == "rosgvardia"
+    assert [cookie["name"] for cookie in page.context.cookies()] == ["django_language"]
+
+
 def test_a_phone_sized_screen_shows_the_listing_without_sideways_scrolling(
     make_page, server, screenshot
 ):

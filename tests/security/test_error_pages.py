@@ -5,6 +5,7 @@ any query)."""
 import pytest
 from django.template import loader
 from django.test import RequestFactory
+from django.urls import reverse
 
 from tracker.security import server_error
 
@@ -78,7 +79,9 @@ def test_the_500_handler_uses_no_request_context():
 def test_a_csrf_failure_is_still_refused_with_403(db):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "ru"})
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("submissions:status"), {"code": "forged"}
+    )
     assert response.status_code == 403
     assert "Nothing was sent" in response.content.decode()
 

@@ -85,8 +85,8 @@ def test_behind_a_tls_proxy_the_forwarded_proto_header_prevents_a_redirect_loop(
 
 
 def test_the_csrf_cookie_is_secure_http_only_and_same_site(client):
-    # Every page has the language switcher, a form with a CSRF token.
-    cookie = client.get(reverse("tracker:home"), secure=True).cookies["csrftoken"]
+    # The report form carries a CSRF token.
+    cookie = client.get(reverse("submissions:submit"), secure=True).cookies["csrftoken"]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
