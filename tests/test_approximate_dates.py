@@ -196,3 +196,62 @@ def test_a_date_from_in_the_first_year_of_the_calendar_is_answered(client, cases
     path = reverse(url) if url != "api-cases" else "/api/cases/"
     response = client.get(path, {"date_from": "0002-01-01", "date_to": "0001-04-01"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 100])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        # Oldest first from 15 March 2022: the cases of the year 2022 and of March 2022
+        # (dated 1 January and 1 March) come before the days from the 15th on.
+        (
+            {"date_from": "2022-03-15", "sort": "event_date"},
+            ["Year A", "Year B", "March", "20 March", "2 April", "Later, undated"],
+        ),
+        (
+            {"date_from": "2022-03-15", "date_to": "2022-03-31", "sort": "event_date"},
+            ["Year A", "Year B", "March", "20 March"],
+        ),
+        # Newest first, down to the first day of the year of date_from.
+        (
+            {"date_from": "2022-03-15", "date_to": "2022-03-31"},
+            ["20 March", "March", "Year B", "Year A"],
+        ),
+        # From the first of a month: that month's case is dated that day.
+        (
+            {"date_from": "2022-03-01", "sort": "event_date"},
+            ["Year A", "Year B", "March", "10 March", "20 March", "2 April", "Later, undated"],
+        ),
+    ],
+)
+def test_oldest_first_from_a_date_starts_with_its_year_and_month(
+    client, db, params, expected, per_page
+):
+    for title, date, precision in [
+        ("Year A", D(2022, 5, 5), "year"),
+        ("Year B", D(2022, 1, 1), "year"),
+        ("December 2021", D(2021, 12, 1), "month"),
+        ("March", D(2022, 3, 31), "month"),
+        ("10 March", D(2022, 3, 10), "day"),
+        ("20 March", D(2022, 3, 20), "day"),
+        ("2 April", D(2022, 4, 2), "day"),
+    ]:
+        make_case(title=title, event_date=date, event_date_precision=precision)
+    make_case(
+        title="Later, undated",
+        event_date=None,
+        event_date_precision="unknown",
+        event_date_not_before=D(2022, 6, 1),
+    )
+    make_case(title="Unknown", event_date=None, event_date_precision="unknown")
+    listed, query = [], {**params, "per_page": per_page}
+    while True:
+        response = client.get(reverse("tracker:case_list"), query)
+        listed += listed_titles(response)
+        page = response.context["page"]
+        if not page.has_next:
+            break
+        query = {**params, "per_page": per_page, "after": page.after, "page": page.number + 1}
+    assert listed == expected
+    api = client.get("/api/cases/", {**params, "page_size": 100}).json()
+    assert [case["title_en"] for case in api["results"]] == expected

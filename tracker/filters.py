@@ -2,7 +2,6 @@
 API all use CaseFilter, so a filter means the same thing everywhere."""
 
 import copy
-import datetime
 
 import django_filters
 from django import forms
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .lookups import outlet_key
 from .models import Case, CaseEvent, CaseOutcome, Region, region_name_field
+from .pagination import SortBounds
 from .search import order_by_relevance, search_cases
 from .widgets import CachedModelChoices, FilterForm, IsoDateInput
 
@@ -161,12 +161,13 @@ class CaseFilter(django_filters.FilterSet):
         return form_class
 
     def sort_bounds(self):
-        """Between which event dates every case the date filters select lies, for the
+        """Where the event dates of every case the date filters select lie, for the
         pagination (tracker.pagination.paginate): a case's date is never after the
-        earliest day it can have happened (a month or year is stored as its first
-        day), nor more than a year before the latest."""
+        earliest day it can have happened, and a month or a year is stored as its first
+        day, so a case found from `date_from` is dated on or after it, or exactly the
+        first day of its month or year."""
         if not self.is_bound:
-            return date_sort_bounds(None, None)
+            return {}
         # Cleans the form (once); an invalid value is left out, as `qs` leaves it out.
         self.is_valid()
         data = self.form.cleaned_data
@@ -244,10 +245,16 @@ class CaseFilter(django_filters.FilterSet):
 
 def date_sort_bounds(date_from, date_to):
     """See CaseFilter.sort_bounds."""
-    lowest = None
-    if date_from and date_from > datetime.date.min + datetime.timedelta(days=366):
-        lowest = date_from - datetime.timedelta(days=366)
-    return {"event_date": (lowest, date_to)}
+    if not (date_from or date_to):
+        return {}
+    # From `date_from` on, and a month's or a year's case dated the first day of the
+    # month or year `date_from` falls in (and undated cases with a range of dates).
+    also_lower = ()
+    if date_from:
+        also_lower = tuple(
+            sorted({date_from.replace(month=1, day=1), date_from.replace(day=1)} - {date_from})
+        )
+    return {"event_date": SortBounds(date_from, date_to, also_lower)}
 
 
 class FiltersCopiedLightly(dict):
