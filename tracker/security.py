@@ -143,6 +143,7 @@ def origin_checked(view):
     cookie on a reader who has chosen nothing, and it is lost with Tor Browser's "New
     Identity"; the browser's headers are neither. (The test client, which sends no such
     headers, is let through unless it enforces CSRF checks, as Django's check does.)"""
+
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
         forged = request.method == "POST" and not same_origin(request)
