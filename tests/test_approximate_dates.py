@@ -253,5 +253,11 @@ def test_oldest_first_from_a_date_starts_with_its_year_and_month(
             break
         query = {**params, "per_page": per_page, "after": page.after, "page": page.number + 1}
     assert listed == expected
+    # The same pages by number, as a typed or shared URL asks for them.
+    by_number = []
+    for number in range(1, -(-len(expected) // per_page) + 1):
+        query = {**params, "per_page": per_page, "page": number}
+        by_number += listed_titles(client.get(reverse("tracker:case_list"), query))
+    assert by_number == expected
     api = client.get("/api/cases/", {**params, "page_size": 100}).json()
     assert [case["title_en"] for case in api["results"]] == expected

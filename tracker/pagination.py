@@ -239,13 +239,13 @@ class Keyset:
             rows += list(queryset.filter(tail)[: limit - len(rows)])
         return rows
 
-    def rows_within(self, bounds, limit):
+    def rows_within(self, bounds, limit, offset=0):
         """The first rows in the order when the first sort key of every matching row lies
         within `bounds` (SortBounds): index ranges that start where the matches can begin
         instead of a walk from the first row. Going up, the rows at each of `also_lower`
         (below `lowest`) come first, then those from `lowest` on; going down, those from
         `highest` down to the lowest value a match can have. Then those where the key is
-        NULL, if NULLs come last."""
+        NULL, if NULLs come last. `offset` rows of them are skipped (a page by number)."""
         (field, desc, nulls_at_end) = self.keys[0]
         name = field.attname
         if desc:
@@ -261,7 +261,13 @@ class Keyset:
             ranges.append(Q(**{f"{name}__isnull": True}))
         rows = []
         for condition in ranges:
-            rows += self.queryset.filter(condition)[: limit - len(rows)]
+            part = self.queryset.filter(condition)
+            found = _rows_at_offset(part, offset, limit - len(rows))
+            if offset and not found:
+                offset -= part.count()  # this range ends before the page: skip it whole
+                continue
+            rows += found
+            offset = 0
             if len(rows) >= limit:
                 break
         return rows
@@ -309,7 +315,7 @@ def paginate(
     the count, and otherwise the page says "more than" the rows seen.
 
     `sort_bounds` ({field name: SortBounds}) says where the sort field of every matching
-    row lies, when the filter knows it (the date filters): the first page then reads
+    row lies, when the filter knows it (the date filters): a page by number then reads
     index ranges that start there. Without it,
     newest first with an early "until" date walked the date index from the newest of a
     million cases, filtering 940,000 of them (3 s)."""
@@ -337,9 +343,9 @@ def paginate(
         if not capped:
             number = min(number, max(1, -(-count // per_page)))
         offset = (number - 1) * per_page
-        bounds = _bounds(keyset, sort_bounds) if offset == 0 else None
+        bounds = _bounds(keyset, sort_bounds)
         if bounds is not None:
-            rows = keyset.rows_within(bounds, per_page + 1)
+            rows = keyset.rows_within(bounds, per_page + 1, offset)
         else:
             rows = _rows_at_offset(queryset, offset, per_page + 1)
         has_next, has_previous = len(rows) > per_page, number > 1

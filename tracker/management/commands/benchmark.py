@@ -137,6 +137,8 @@ def benchmark_urls():
         ("100 per page", "/cases/?per_page=100"),
         ("from date", "/cases/?date_from=2026-01-01"),
         ("until date", "/cases/?date_to=2022-03-31"),
+        ("from date, oldest first", "/cases/?date_from=2024-06-15&sort=event_date"),
+        ("dates, newest first", "/cases/?date_from=2024-06-15&date_to=2024-06-30"),
         ("region", f"/cases/?region={region.code}"),
         ("force", "/cases/?force=army_navy"),
         ("force group", "/cases/?force=rosgvardia"),
@@ -171,6 +173,8 @@ def benchmark_urls():
         ("stats", "/stats/"),
         ("stats, force", "/stats/?force=army_ground"),
         ("stats, 3 filters", "/stats/?force=army&kind=left_unit&outcome=dismissed"),
+        ("stats, 2 filters", "/stats/?force=rosgvardia&service_status=contract"),
+        ("stats, dates + kind", "/stats/?kind=self_injury&date_from=2024-01-01"),
     ]
     return [(name, urllib.parse.quote(url, safe="/?=&+:%")) for name, url in urls]
 
