@@ -2,8 +2,8 @@
 
 What is cached is the HTML of a page's main content (the listing's filters and results,
 the home page's figures and latest cases) — never a whole response: the page around it
-(the header with the language switcher's CSRF token, messages, cookies) is rendered for
-every request, so no reader ever receives another's token or cookie. Logged-in users
+(the header with the language switcher, messages, cookies) is rendered for every
+request, so no reader ever receives another's cookie. Logged-in users
 always get a fresh render.
 
 While the database is unavailable, a page's last rendering (kept STALE_TIMEOUT) is served
@@ -17,6 +17,7 @@ SQL such as `generate_cases`) must call `bump_version()` themselves.
 """
 
 import contextlib
+import contextvars
 import hashlib
 import time
 import uuid
@@ -45,7 +46,25 @@ UNTIL_CHANGE_TIMEOUT = 60 * 60
 STALE_TIMEOUT = 6 * 60 * 60
 
 
+# The version a page's content is being drawn for (`cached_content`): whatever the
+# drawing reads by version (its rows, the counts beside the filters) is read for the
+# same one, without asking the cache for it again.
+_drawing_for = contextvars.ContextVar("drawing_for", default=None)
+
+
+@contextlib.contextmanager
+def _drawn_for(version):
+    drawing = _drawing_for.set(version)
+    try:
+        yield
+    finally:
+        _drawing_for.reset(drawing)
+
+
 def current_version():
+    version = _drawing_for.get()
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -88,7 +107,8 @@ def cached_content(request, name, render, stamps=()):
     with (the same entry, kept STALE_TIMEOUT, is the page served while the database is
     unavailable)."""
     if not page_is_cacheable(request):
-        return render()
+        with _drawn_for(current_version()):
+            return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     key = f"tracker:public:page:{name}:{get_language()}:{path}"
     stamp_keys = [STAMP_KEY.format(path=stamp) for stamp in stamps]
@@ -103,7 +123,8 @@ def cached_content(request, name, render, stamps=()):
         if fresh and drawn_for == version and drawn_with == variant:
             return mark_safe(content)  # noqa: S308
     try:
-        content = render()
+        with _drawn_for(version):
+            content = render()
     except DATABASE_DOWN:
         if stored is None:
             raise
