@@ -93,3 +93,37 @@ def test_the_statistics_kept_for_each_single_filter_are_those_of_the_filter(case
             case_filter.qs.order_by(), everything=stats.confidence_chosen(case_filter)
         )
         assert kept.get((name, value), stats.NO_NUMBERS) == expected, (name, value)
+
+
+@pytest.mark.parametrize("query", ["", "force=army_ground", "outcome=sent_back", "kind=x"])
+def test_the_unconfirmed_are_counted_apart_in_the_same_statement(cases, region, query):
+    # A region, a month and an outcome that only an unconfirmed case has: left out of
+    # the charts, counted apart.
+    make_case(
+        home_region=region,
+        force=Case.Force.ARMY_GROUND,
+        event_date=datetime.date(2023, 1, 9),
+        confidence=Case.Confidence.UNCONFIRMED,
+        outcomes=[CaseOutcome.Outcome.SENT_BACK, CaseOutcome.Outcome.DISMISSED],
+    )
+    make_case(
+        force=Case.Force.ARMY_GROUND,
+        event_date=datetime.date(2024, 5, 1),
+        confidence=Case.Confidence.UNCONFIRMED,
+        outcomes=[CaseOutcome.Outcome.CRIMINAL_CASE],
+    )
+    selected = CaseFilter(QueryDict(query) or None, queryset=Case.objects.public()).qs.order_by()
+
+    one = stats.counted_numbers(selected)
+
+    assert one == {
+        **stats._numbers_in_four_queries(selected.counted()),
+        "uncounted": selected.uncounted().count(),
+    }
+    # (An invalid value is ignored, as the listing ignores it.)
+    assert one["uncounted"] == {
+        "": 2,
+        "force=army_ground": 2,
+        "outcome=sent_back": 1,
+        "kind=x": 2,
+    }.get(query, 0)

@@ -148,46 +148,62 @@ def _selected_sql(cases):
     return cases.order_by().values_list(*SELECTED_COLUMNS).query.sql_with_params()
 
 
-def _numbers_in_one_statement(cases):
+def _numbers_in_one_statement(cases, *, uncounted_apart=False):
     """compute_numbers() on PostgreSQL: one pass over the selected cases, counted by
     GROUPING SETS (tracker/lookups.py keeps each case's outcomes on it). At a million
-    cases this is one pass instead of four."""
-    statement, params = one_statement_sql(cases)
+    cases this is one pass instead of four. With `uncounted_apart`, what
+    `counted_numbers` gives, from the same pass: the numbers of the counted cases, and
+    how many unconfirmed ones there are (`uncounted`)."""
+    statement, params = one_statement_sql(cases, uncounted_apart=uncounted_apart)
     with transaction.atomic(using=cases.db), connections[cases.db].cursor() as cursor:
         # Not compiled by the JIT, which cost more (about 230 ms at 200,000 selected
         # cases) than it saved; every set hashed in memory. Both end with the transaction.
         cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    return _numbers_from_rows(_outcomes_counted(rows))
+    numbers = _numbers_from_rows(_outcomes_counted(rows))
+    if uncounted_apart:
+        numbers["uncounted"] = next(
+            (uncounted for grouping, *_values, uncounted in rows if grouping == EVERYTHING_SET),
+            0,
+        )
+    return numbers
 
 
-def one_statement_sql(cases):
+def one_statement_sql(cases, *, uncounted_apart=False):
     """The SQL and parameters of `_numbers_in_one_statement`. The outcomes are counted
     by their combination on each case (a grouping set on the JSON list itself: a few
     dozen combinations), which `_outcomes_counted` adds up per outcome: no second pass
     over the selection, and no row per outcome. On PostgreSQL the selection is read from
     the index of its narrowest filter, which carries every column read here (migration
-    0016): an index-only scan, not the wide rows."""
+    0016): an index-only scan, not the wide rows. Each row ends with the number of
+    unconfirmed cases in its group, left out of its other numbers if `uncounted_apart`."""
     inner, params = _selected_sql(cases)
+    counted = "confidence <> %s" if uncounted_apart else "TRUE"
     statement = f"""
         SELECT GROUPING(force, refusal_kind, confidence, region, month, outcomes), force,
-               refusal_kind, confidence, region, month::text, outcomes, COUNT(*), SUM(people)
+               refusal_kind, confidence, region, month::text, outcomes,
+               COUNT(*) FILTER (WHERE counted), SUM(people) FILTER (WHERE counted),
+               COUNT(*) FILTER (WHERE NOT counted)
         FROM (
             SELECT force, refusal_kind, confidence, home_region__code AS region,
                    date_trunc('month', event_date)::date AS month, people_count AS people,
-                   outcome_codes AS outcomes
+                   outcome_codes AS outcomes, {counted} AS counted
             FROM ({inner}) AS selected
         ) AS s
         GROUP BY GROUPING SETS (
             (), (force), (refusal_kind), (confidence), (region), (month), (outcomes)
         )
     """  # noqa: S608 (the inner SQL is Django's, its values are parameters)
+    if uncounted_apart:
+        params = (Case.Confidence.UNCONFIRMED, *params)
     return statement, params
 
 
-# GROUPING(…, outcomes) of the rows grouped by the outcomes alone.
+# GROUPING(…, outcomes) of the rows grouped by the outcomes alone, and of the row of
+# every selected case.
 BY_OUTCOMES = 62
+EVERYTHING_SET = 63
 
 
 def _outcomes_counted(rows):
@@ -195,7 +211,9 @@ def _outcomes_counted(rows):
     are (without the outcomes' bit, always 1 there), and each combination's count added
     to every outcome in it, as a row (OUTCOMES, outcome, …, count)."""
     found, outcomes = [], {}
-    for grouping, force, kind, confidence, region, month, codes, count, people in rows:
+    for grouping, force, kind, confidence, region, month, codes, count, people, _un in rows:
+        if not count and grouping != EVERYTHING_SET:
+            continue  # a value only unconfirmed cases have: not counted, not shown
         if grouping == BY_OUTCOMES:
             # Django has the driver hand JSON over as text.
             for code in json.loads(codes) if isinstance(codes, str) else codes or ():
@@ -485,6 +503,8 @@ def counted_numbers(cases, *, everything=False):
     that leaves out (`uncounted`)."""
     if everything:
         return {**compute_numbers(cases), "uncounted": 0}
+    if connections[cases.db].vendor == "postgresql":
+        return _numbers_in_one_statement(cases, uncounted_apart=True)
     return {**compute_numbers(cases.counted()), "uncounted": cases.uncounted().count()}
 
 
