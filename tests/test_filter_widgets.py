@@ -38,7 +38,7 @@ def test_fixed_choices_are_translated_into_each_language(language):
     with translation.override(language):
         django_select = forms.Select(choices=Case.RefusalKind.choices)
         fast = FastSelect(choices=Case.RefusalKind.choices)
-        fast.fixed_choices = True
+        fast.fixed_options = FastSelect._escaped(Case.RefusalKind.choices)
         ours = fast.render("kind", "self_injury")
         assert options(ours) == options(django_select.render("kind", "self_injury"))
         assert len(options(ours)) == len(Case.RefusalKind.choices)
@@ -71,3 +71,30 @@ def test_a_fast_input_draws_what_django_draws(widget_class, value):
     assert fast.render("field", value, {"id": "id_field"}) == django_input.render(
         "field", value, {"id": "id_field"}
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_the_region_select_is_what_django_draws_and_follows_a_renamed_region(region, language):
+    from django.http import QueryDict
+
+    from tracker.filters import CaseFilter
+
+    def selects():
+        case_filter = CaseFilter(QueryDict("region=RU-KB"), queryset=Case.objects.public())
+        field = case_filter.form["region"]
+        django_select = forms.Select(choices=list(field.field.choices))
+        return field.field.widget.render("region", "RU-KB"), django_select.render("region", "RU-KB")
+
+    with translation.override(language):
+        ours, djangos = selects()
+        assert options(ours) == options(djangos)
+        assert len(options(ours)) > 80
+        name = region.name
+        assert f"{name} &amp; Co" not in ours
+        # A region renamed (a change to the public data) is drawn with its new name.
+        setattr(region, f"name_{language}", f"{name} & Co")
+        region.save()
+        ours, djangos = selects()
+        assert options(ours) == options(djangos)
+        assert f'<option value="RU-KB" selected>{name} &amp; Co</option>' in ours

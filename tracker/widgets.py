@@ -29,51 +29,46 @@ class FastSelect(forms.Select):
     the time (the home region list has about ninety options).
 
     `counts` ({value: number}, set per request by tracker.facets.label_options) writes
-    "label — number" for every value but the empty one. `fixed_choices` (choices set in
-    code, not read from the database) lets each language's escaped labels be made once
-    per process instead of translating and escaping them on every request."""
+    "label — number" for every value but the empty one. Choices set in code are escaped
+    once per form class and language (`fixed_options`), the region list once per
+    language and change (`CachedModelChoices.escaped`), instead of translating and
+    escaping them on every request."""
 
     counts = None
-    fixed_choices = False
+    # [(escaped value, escaped label)] of choices fixed in code, made once per form class
+    # (FilterForm.prepare_fields), which is made once per language.
+    fixed_options = None
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = self.format_value(value)
-        selected = selected[0] if selected else None
-        choices = self._options(name) if self.fixed_choices else self._escaped(self.choices)
+        selected = escape(selected[0]) if selected else None
+        choices = self.fixed_options
+        if choices is None:
+            escaped = getattr(self.choices, "escaped", None)
+            choices = escaped() if escaped else self._escaped(self.choices)
         if choices is None:  # option groups: let Django draw them
             return super().render(name, value, attrs, renderer)
-        counts = self.counts
+        counts, language = self.counts, get_language()
         options = []
         for option_value, text in choices:
             mark = " selected" if option_value == selected else ""
             if counts is not None and option_value:
-                text = f"{text} — {format_count(counts.get(option_value, 0))}"
-            options.append(f'<option value="{escape(option_value)}"{mark}>{text}</option>')
+                count = _format_count(counts.get(option_value, 0), language)
+                text = f"{text} — {count}"
+            options.append(f'<option value="{option_value}"{mark}>{text}</option>')
         attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
         return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308
 
-    def _options(self, name):
-        choices = self.choices
-        key = (name, get_language(), *(value for value, _label in choices))
-        if key not in _FIXED_OPTIONS:
-            _FIXED_OPTIONS[key] = self._escaped(choices)
-        return _FIXED_OPTIONS[key]
-
     @staticmethod
     def _escaped(choices):
-        """[(value as text, escaped label)], or None for grouped choices."""
+        """[(escaped value, escaped label)], or None for grouped choices."""
         escaped = []
         for option_value, label in choices:
             if isinstance(label, (list, tuple)):
                 return None
-            escaped.append(("" if option_value is None else str(option_value), escape(str(label))))
+            value = "" if option_value is None else str(option_value)
+            escaped.append((escape(value), escape(str(label))))
         return escaped
-
-
-# (field name, language, its values) → the escaped options of a field whose choices are
-# fixed in code (the values and their labels never change while the process runs): a
-# handful of short lists per process.
-_FIXED_OPTIONS = {}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -124,7 +119,9 @@ class FilterForm(forms.Form):
             if type(field.widget) is forms.Select:
                 field.widget = FastSelect(attrs=field.widget.attrs)
                 field.widget.choices = field.choices
-                field.widget.fixed_choices = not isinstance(field, forms.ModelChoiceField)
+                if not isinstance(field, forms.ModelChoiceField):
+                    # In the language the form class is made for (tracker.filters).
+                    field.widget.fixed_options = FastSelect._escaped(field.choices)
             elif type(field.widget) in FAST_INPUTS:
                 field.widget.__class__ = FAST_INPUTS[type(field.widget)]
             css_class = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -172,5 +169,22 @@ class CachedModelChoices(forms.models.ModelChoiceIterator):
     def _choices(self):
         return [self.choice(obj) for obj in self.queryset]
 
+    def escaped(self):
+        """FastSelect's escaped options, made once per language and change to the public
+        data in each process (a page's drawing knows its version without asking)."""
+        from .cache import current_version
+
+        label = str(self.field.empty_label)
+        key = (self.queryset.model._meta.label_lower, label, get_language())
+        version = current_version()
+        kept = _ESCAPED_CHOICES.get(key)
+        if kept is None or kept[0] != version:
+            kept = _ESCAPED_CHOICES[key] = (version, FastSelect._escaped(self))
+        return kept[1]
+
     def choice(self, obj):
         return (self.field.prepare_value(obj), self.field.label_from_instance(obj))
+
+
+# (model, empty label, language) → (public version, escaped options): the last of each.
+_ESCAPED_CHOICES = {}
