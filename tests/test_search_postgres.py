@@ -163,6 +163,9 @@ STATISTICS_COMBINATIONS = [
     {"kind": "self_injury", "date_from": "2024-01-01"},
     {"service_status": "officer", "outcome": "court_partly_granted"},
     {"confidence": "unconfirmed", "force": "army_ground"},
+    # No filter with an index column but a date (migration 0017).
+    {"outcome": "dismissed", "date_from": "2026-01-01"},
+    {"outcome": "criminal_case", "date_to": "2022-06-30"},
 ]
 
 
@@ -184,6 +187,12 @@ def test_the_statistics_of_a_combination_read_an_index_not_the_cases(realistic_t
     assert reads and {node["Node Type"] for node in reads} == {"Index Only Scan"}, json.dumps(
         plan, indent=1
     )
+    if params.get("outcome") and {"date_from", "date_to"} & set(params):
+        # A range of the date's index, not every entry of another one.
+        assert {node["Index Name"] for node in reads} <= {
+            "case_pub_latest_idx",
+            "case_pub_earliest_idx",
+        }, json.dumps(plan, indent=1)
 
 
 def _reads_of(plan, table):

@@ -175,8 +175,8 @@ def one_statement_sql(cases, *, uncounted_apart=False):
     by their combination on each case (a grouping set on the JSON list itself: a few
     dozen combinations), which `_outcomes_counted` adds up per outcome: no second pass
     over the selection, and no row per outcome. On PostgreSQL the selection is read from
-    the index of its narrowest filter, which carries every column read here (migration
-    0016): an index-only scan, not the wide rows. Each row ends with the number of
+    the index of its narrowest filter, which carries every column read here (migrations
+    0016 and 0017): an index-only scan, not the wide rows. Each row ends with the number of
     unconfirmed cases in its group, left out of its other numbers if `uncounted_apart`."""
     inner, params = _selected_sql(cases)
     counted = "confidence <> %s" if uncounted_apart else "TRUE"

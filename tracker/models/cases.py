@@ -300,7 +300,8 @@ class Case(Translated, CaseFacts):
         # The public listing always filters on status='published', so its indexes are
         # partial: a filter's equality column, then the default sort (newest refusal
         # first, id as the tie-break the keyset pagination needs); on PostgreSQL those of
-        # a filter column also carry every column /stats/ reads (migration 0016), so the
+        # a filter column and the date indexes also carry every column /stats/ reads
+        # (migrations 0016 and 0017), so the
         # statistics of a combination of filters are an index-only scan. EXPLAIN-checked by
         # tests/test_search_postgres.py; the full-text GIN index and the trigram index on
         # source outlets are PostgreSQL-only and live in migration 0003.
