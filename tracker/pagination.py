@@ -374,8 +374,8 @@ def paginate(
 
 
 def _bounds(keyset, sort_bounds):
-    """The bounds of the first sort key where the first page's index ranges may start
-    (see `paginate`), or None."""
+    """The bounds of the first sort key where a page's index ranges may start (see
+    `paginate`), or None."""
     if keyset is None or not sort_bounds or len(keyset.keys) != 2:
         return None
     field, desc, nulls_at_end = keyset.keys[0]
