@@ -61,16 +61,21 @@ def row_key(version, language, pk):
 
 
 def page_queryset(queryset):
-    """The listing's queryset reduced to what paging needs (no joins, no prefetch)."""
-    return queryset.prefetch_related(None).select_related(None).only(*PAGE_FIELDS)
+    """The listing's queryset reduced to what paging needs (no joins, no prefetch), as
+    named tuples of PAGE_FIELDS rather than model instances, which cost more to make
+    than the page query took."""
+    return (
+        queryset.prefetch_related(None).select_related(None).values_list(*PAGE_FIELDS, named=True)
+    )
 
 
 def listing_rows(cases):
-    """The HTML of each case's row (tracker/_case_row.html), in the order of `cases`."""
+    """The HTML of each case's row (tracker/_case_row.html), in the order of `cases`
+    (anything with an `id`: cases or rows of `page_queryset`)."""
     if not cases:
         return []
     version, language = current_version(), get_language()
-    keys = {case.pk: row_key(version, language, case.pk) for case in cases}
+    keys = {case.id: row_key(version, language, case.id) for case in cases}
     found = cache.get_many(keys.values())
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
