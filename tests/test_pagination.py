@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.conftest import is_postgresql, make_case
 from tests.helpers import listed_titles
 from tracker import pagination
+from tracker.api import pagination as api_pagination
 from tracker.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -113,16 +114,39 @@ def test_counts_stop_at_the_cap(client, cases, monkeypatch):
     assert sum(len(page) for page in pages) == Case.objects.filter(people_count__gte=1).count()
 
 
-def test_the_unfiltered_total_past_the_cap_is_the_planners_estimate(client, cases, monkeypatch):
+def test_the_unfiltered_total_past_the_cap_is_about_every_published_case(
+    client, cases, monkeypatch
+):
+    # Past the cap the listing is not counted; unfiltered, it is every published case,
+    # which the counts beside the filters have already counted.
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    text = client.get(LIST_URL).content.decode()
+    assert f"about {Case.objects.public().count()} cases" in text
+    assert "more than 5 cases" not in text
+
+
+def test_a_filtered_total_past_the_cap_is_not_estimated(client, cases, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    text = client.get(LIST_URL, {"sort": "-people", "people": 1}).content.decode()
+    assert "more than 5 cases" in text
+    assert "about" not in text.split("<h2 id=\"results-heading\">")[1].split("</h2>")[0]
+
+
+def test_the_apis_unfiltered_total_past_the_cap_is_the_planners_estimate(
+    client, cases, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(api_pagination, "COUNT_CAP", 5)
     if is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE tracker_case")
-    text = client.get(LIST_URL).content.decode()
+    body = client.get("/api/cases/").json()
+    assert body["count"] is None
+    assert body["count_more_than"] == 5
     if is_postgresql():
-        assert re.search(r"about [\d,]+ cases", text)
+        assert body["count_estimate"] > 5
     else:
-        assert "more than 5 cases" in text
+        assert body["count_estimate"] is None  # no planner to ask
 
 
 def test_the_listing_counts_exactly_below_the_cap(client, cases):

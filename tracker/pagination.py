@@ -127,14 +127,18 @@ def planner_estimate(queryset):
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
-        rows = int(plan[0]["Plan"]["Plan Rows"])
-        return int(float(f"{rows:.2g}"))
+        return about(int(plan[0]["Plan"]["Plan Rows"]))
 
     # Kept until the public data changes: a round trip less for every unfiltered page.
     from .cache import cached_until_change
 
     key = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
     return cached_until_change(f"estimate:{key}", explain)
+
+
+def about(rows):
+    """A number of rows to two significant figures, as a page says "about" it."""
+    return int(float(f"{rows:.2g}"))
 
 
 def _order_term(term):
@@ -302,17 +306,18 @@ def paginate(
     after=None,
     before=None,
     count=None,
-    estimate_total=False,
+    estimate=None,
     sort_bounds=None,
 ):
     """One page of `queryset` (already filtered and ordered) for the listing.
 
     `after`/`before` are cursors from a previous page's links; without one, `number`
-    selects the page by position. `estimate_total` allows the planner's estimate when the
-    exact count passes the cap (use it only for an unfiltered listing, where the estimate
-    is close). `count`, if the caller has it already, is `capped_count(queryset)`, or
-    COUNT_UNKNOWN when it could not be made in time: then a page that is not full gives
-    the count, and otherwise the page says "more than" the rows seen.
+    selects the page by position. `estimate()`, if given, is called when the exact count
+    passes the cap, for a total to show as "about" (e.g. `planner_estimate` of an
+    unfiltered list; None: no estimate). `count`, if the caller has it already, is
+    `capped_count(queryset)`, or COUNT_UNKNOWN when it could not be made in time: then a
+    page that is not full gives the count, and otherwise the page says "more than" the
+    rows seen.
 
     `sort_bounds` ({field name: SortBounds}) says where the sort field of every matching
     row lies, when the filter knows it (the date filters): a page by number then reads
@@ -323,7 +328,7 @@ def paginate(
         count = capped_count(queryset)
     unknown = count == COUNT_UNKNOWN
     capped = unknown or count > COUNT_CAP
-    estimate = planner_estimate(queryset) if capped and estimate_total else None
+    estimate = estimate() if capped and estimate else None
     if estimate is not None and estimate <= COUNT_CAP:
         estimate = None  # stale statistics; "more than COUNT_CAP" is still true
     keyset = Keyset.of(queryset)

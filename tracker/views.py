@@ -17,7 +17,7 @@ from .facets import (
 from .filters import DEFAULT_SORT, SORTS, CaseFilter
 from .grading import RANK, grade, worked_examples
 from .models import CONTENT_LANGUAGES, COUNTED, Case, content_language
-from .pagination import COUNT_CAP, COUNT_UNKNOWN, page_number, page_size, paginate
+from .pagination import COUNT_CAP, COUNT_UNKNOWN, about, page_number, page_size, paginate
 from .rows import listing_rows, page_queryset
 from .search import is_ranked
 from .shell import render_public
@@ -117,6 +117,7 @@ def _case_list_content(request):
     newest_instead_of_ranked = is_ranked(cases) and (
         count > RANKED_MATCHES_MAX or count == COUNT_UNKNOWN
     )
+    filtered = any(data.get(name) for name in data if name != "sort")
     if newest_instead_of_ranked:
         cases = cases.order_by(*SORTS[DEFAULT_SORT][1])
     page = paginate(
@@ -126,7 +127,8 @@ def _case_list_content(request):
         number=page_number(request.GET.get("page")),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        estimate_total=not any(data.get(name) for name in data if name != "sort"),
+        # Unfiltered: every published case, as counted beside the filters' values.
+        estimate=None if filtered else lambda: about(sum(counts["confidence"].values())),
         sort_bounds=case_filter.sort_bounds(),
     )
     context = {

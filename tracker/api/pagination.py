@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from tracker.filters import DEFAULT_SORT, SORTS, CaseFilter
-from tracker.pagination import COUNT_CAP, capped_count, page_number, page_size, paginate
+from tracker.pagination import (
+    COUNT_CAP,
+    capped_count,
+    page_number,
+    page_size,
+    paginate,
+    planner_estimate,
+)
 from tracker.search import is_ranked
 
 # Parameters that place a page, not choose cases.
@@ -30,6 +37,7 @@ class CasePagination(BasePagination):
         # instead, as the listing does.
         if is_ranked(queryset) and count > COUNT_CAP:
             queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
+        filtered = any(value for name, value in params.items() if name not in (*POSITION, "sort"))
         per_page, number = page_size(params.get("per_page")), page_number(params.get("page"))
         if count <= COUNT_CAP and number > max(1, -(-count // per_page)):
             raise NotFound("There is no such page.")
@@ -40,9 +48,7 @@ class CasePagination(BasePagination):
             number=number,
             after=params.get("after"),
             before=params.get("before"),
-            estimate_total=not any(
-                value for name, value in params.items() if name not in (*POSITION, "sort")
-            ),
+            estimate=None if filtered else lambda: planner_estimate(queryset),
             # As the listing: a date filter tells the first page where its range starts.
             sort_bounds=CaseFilter.sort_bounds_of(params),
         )
