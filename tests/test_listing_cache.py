@@ -37,9 +37,18 @@ def test_an_anonymous_reader_gets_the_cached_content_without_queries(
 def test_a_page_from_the_cache_costs_one_read_of_the_cache(
     client, published_case, monkeypatch, url
 ):
+    client.get(url)
+    reads = counted_reads(monkeypatch)
+    response = client.get(url)
+    assert response.status_code == 200
+    # The version, the aggregates' stamps and the page in one round trip (Redis MGET).
+    assert [kind for kind, _key in reads] == ["get_many"]
+
+
+def counted_reads(monkeypatch):
+    """The cache reads made after this call: ("get", key) or ("get_many", how many)."""
     from django.core.cache import cache
 
-    client.get(url)
     reads, inside = [], []
     get, get_many = cache.get, cache.get_many
 
@@ -58,10 +67,22 @@ def test_a_page_from_the_cache_costs_one_read_of_the_cache(
 
     monkeypatch.setattr(cache, "get", counted_get)
     monkeypatch.setattr(cache, "get_many", counted_get_many)
-    response = client.get(url)
-    assert response.status_code == 200
-    # The version, the aggregates' stamps and the page in one round trip (Redis MGET).
-    assert [kind for kind, _key in reads] == ["get_many"]
+    return reads
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_page_drawn_anew_reads_the_cache_three_times(
+    client, published_case, monkeypatch, settings, filtered
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    query = {"kind": published_case.refusal_kind, "sort": "-people"} if filtered else {}
+    client.get(LIST_URL, query)  # the counts and the rows are kept
+    reads = counted_reads(monkeypatch)
+    response = client.get(LIST_URL, query)
+    assert published_case.title in response.content.decode()
+    # The version; the counts over every case and those beside the filters together;
+    # the page's rows.
+    assert [kind for kind, _key in reads] == ["get", "get_many", "get_many"]
 
 
 def test_a_cached_page_is_drawn_again_after_its_time(rf, monkeypatch):

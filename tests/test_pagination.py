@@ -129,7 +129,7 @@ def test_a_filtered_total_past_the_cap_is_not_estimated(client, cases, monkeypat
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
     text = client.get(LIST_URL, {"sort": "-people", "people": 1}).content.decode()
     assert "more than 5 cases" in text
-    assert "about" not in text.split("<h2 id=\"results-heading\">")[1].split("</h2>")[0]
+    assert "about" not in text.split('<h2 id="results-heading">')[1].split("</h2>")[0]
 
 
 def test_the_apis_unfiltered_total_past_the_cap_is_the_planners_estimate(

@@ -61,6 +61,30 @@ def _drawn_for(version):
         _drawing_for.reset(drawing)
 
 
+# Cache entries read together ahead of their use within a drawing (`read_together`):
+# key → value, None where the cache has none.
+_read_ahead = contextvars.ContextVar("read_ahead", default=None)
+
+
+@contextlib.contextmanager
+def read_together(*keys):
+    """Within the block, `aggregate` and `cached_until_change` find these entries read
+    in one round trip to the cache instead of one each."""
+    found = cache.get_many(keys)
+    reads = _read_ahead.set({**(_read_ahead.get() or {}), **{key: found.get(key) for key in keys}})
+    try:
+        yield
+    finally:
+        _read_ahead.reset(reads)
+
+
+def _get(key):
+    read = _read_ahead.get()
+    if read is not None and key in read:
+        return read[key]
+    return cache.get(key)
+
+
 def current_version():
     version = _drawing_for.get()
     if version is not None:
@@ -133,11 +157,15 @@ def cached_content(request, name, render, stamps=()):
     return mark_safe(content)  # noqa: S308
 
 
+def until_change_key(name):
+    return f"tracker:public:{name}:{current_version()}"
+
+
 def cached_until_change(name, compute, *, timeout=None):
     """`compute()`, kept until the next change to what the public sees (or an hour).
     `timeout(value)` may keep a value for less (seconds), e.g. one that is incomplete."""
-    key = f"tracker:public:{name}:{current_version()}"
-    value = cache.get(key)
+    key = until_change_key(name)
+    value = _get(key)
     if value is None:
         value = compute()
         seconds = timeout(value) if timeout else None
@@ -171,7 +199,7 @@ def aggregate(path, *, compute_first=True):
     With `compute_first=False`, an aggregate never computed yet is not computed in this
     request: the task is asked for and None returned (for an aggregate that takes longer
     than a request may, while the caller has a cheaper way to answer meanwhile)."""
-    stored = cache.get(LATEST_KEY.format(path=path))
+    stored = _get(LATEST_KEY.format(path=path))
     version = current_version()
     if stored is None and not compute_first:
         if cache.add(REFRESH_KEY.format(path=path, version=version), 1, REFRESH_GRACE_SECONDS):

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .cache import aggregate, cached_until_change
+from .cache import LATEST_KEY, aggregate, cached_until_change, read_together, until_change_key
 from .models import Case, CaseOutcome, Region
 from .pagination import COUNT_CAP, COUNT_UNKNOWN, bounded_rows
 
@@ -223,13 +223,16 @@ def listing_counts(case_filter):
     """The listing's capped count and the counts beside its filters. The counts under the
     other filters are kept until the public data changes; the counts over every case are
     an aggregate refreshed off the request after a change."""
-    everything = aggregate(GLOBAL_COUNTS)
-    total, counts = cached_until_change(
-        f"facets:{selection_key(case_filter)}",
-        lambda: compute_counts(case_filter, everything),
-        # A count that took too long is tried again after a while, not only after a change.
-        timeout=lambda found: UNKNOWN_KEPT_SECONDS if found[0] == COUNT_UNKNOWN else None,
-    )
+    name = f"facets:{selection_key(case_filter)}"
+    with read_together(LATEST_KEY.format(path=GLOBAL_COUNTS), until_change_key(name)):
+        everything = aggregate(GLOBAL_COUNTS)
+        total, counts = cached_until_change(
+            name,
+            lambda: compute_counts(case_filter, everything),
+            # A count that took too long is tried again after a while, not only after a
+            # change.
+            timeout=lambda found: UNKNOWN_KEPT_SECONDS if found[0] == COUNT_UNKNOWN else None,
+        )
     return total, {
         name: counts[name] if name in counts else dict(everything.get(name, {})) for name in FACETS
     }
