@@ -98,3 +98,44 @@ def test_the_region_select_is_what_django_draws_and_follows_a_renamed_region(reg
         ours, djangos = selects()
         assert options(ours) == options(djangos)
         assert f'<option value="RU-KB" selected>{name} &amp; Co</option>' in ours
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+@pytest.mark.parametrize(
+    "query", ["", "people=abc&date_from=xx&q=%3Cb%3E&court=bad", "force=army&sort=-people"]
+)
+def test_the_filter_form_draws_each_field_with_the_attributes_django_gives_it(language, query):
+    from django.http import QueryDict
+
+    from tracker.filters import CaseFilter
+
+    with translation.override(language):
+        form = CaseFilter(QueryDict(query), queryset=Case.objects.public()).form
+        html = form.fields_html()
+        for bound in form:
+            # What BoundField.as_widget draws, attributes included (aria-invalid,
+            # aria-describedby naming the help text and the error).
+            assert str(bound) in html
+            assert f'<label for="{bound.auto_id}" class="form-label">' in html
+        if "people=abc" in query:
+            assert 'aria-invalid="true"' in str(form["people"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+def test_every_description_a_filter_points_to_is_on_the_page(client, language):
+    response = client.get(
+        "/cases/", {"people": "abc", "date_from": "xx"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    page = response.content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert "id_court_helptext" in " ".join(described)
+    for ids in described:
+        for element_id in ids.split():
+            assert f'id="{element_id}"' in page, element_id
+    with translation.override(language):
+        from django.utils.translation import gettext
+
+        help_text = gettext("Where the latest step of the case's legal proceedings stands.")
+    assert help_text.replace("'", "&#x27;") in page

@@ -141,26 +141,58 @@ class FilterForm(forms.Form):
                 field.widget.__class__ = FAST_INPUTS[type(field.widget)]
             css_class = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css_class
+            # Translated once, in the language the class is made for, not on every form.
+            for text in ("label", "help_text", "empty_label"):
+                if getattr(field, text, None) is not None:
+                    setattr(field, text, str(getattr(field, text)))
+            if "placeholder" in field.widget.attrs:
+                field.widget.attrs["placeholder"] = str(field.widget.attrs["placeholder"])
         cls.base_fields = FieldsCopiedLightly(cls.base_fields)
 
     def fields_html(self):
-        """Every field with its label and its errors, joined in Python: a template loop
-        over the fourteen fields cost more than the widgets it drew."""
+        """Every field with its label, its help text and its errors, joined in Python: a
+        template loop over the fourteen fields cost more than the widgets it drew."""
         parts = []
         for bound in self:
-            auto_id = bound.auto_id
-            errors = "".join(
-                f'<p id="{auto_id}_error" class="invalid-feedback">'
-                f"<strong>{conditional_escape(error)}</strong></p>"
-                for error in bound.errors
+            auto_id, field, errors = bound.auto_id, bound.field, bound.errors
+            help_text = (
+                f'<p id="{auto_id}_helptext" class="form-text">{escape(field.help_text)}</p>'
+                if field.help_text
+                else ""
             )
             parts.append(
                 f'\n<div id="div_{auto_id}" class="mb-3">\n'
-                f'  <label for="{bound.id_for_label}" class="form-label">'
-                f"{conditional_escape(bound.label)}</label>\n"
-                f"  {bound}\n  {errors}\n</div>\n"
+                f'  <label for="{auto_id}" class="form-label">{escape(bound.label)}</label>\n'
+                f"  {_widget_html(bound, errors)}\n  {help_text}"
+                + "".join(
+                    f'<p id="{auto_id}_error" class="invalid-feedback">'
+                    f"<strong>{conditional_escape(error)}</strong></p>"
+                    for error in errors
+                )
+                + "\n</div>\n"
             )
         return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
+
+
+def _widget_html(bound, errors):
+    """str(bound): the widget with the attributes BoundField.as_widget gives it, set here
+    directly for the fast widgets (none required, disabled, hidden or with an id of its
+    own, as in the filter form)."""
+    field = bound.field
+    widget = field.widget
+    if not isinstance(widget, (FastSelect, FastInput)) or field.required or field.disabled:
+        return str(bound)
+    # In the order Django sets them, which an <input> keeps.
+    attrs = {}
+    if errors:
+        attrs["aria-invalid"] = "true"
+    described = [f"{bound.auto_id}_helptext"] if field.help_text else []
+    if errors:
+        described.append(f"{bound.auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs["id"] = bound.auto_id
+    return widget.render(bound.html_name, bound.value(), attrs)
 
 
 class FieldsCopiedLightly(dict):
