@@ -1,9 +1,11 @@
+import functools
+
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_safe
 
 from .cache import aggregate, cached_content
@@ -104,6 +106,24 @@ def _filter_query(request):
     return query.urlencode()
 
 
+# The pages the listing links to, reversed once per process and script prefix.
+LISTING_LINKS = {
+    "case_list": "tracker:case_list",
+    "methodology": "tracker:methodology",
+    "submit": "submissions:submit",
+    "case_export_csv": "tracker:case_export_csv",
+    "case_export_json": "tracker:case_export_json",
+    "case_feed": "tracker:case_feed",
+    "data_dictionary": "tracker:data_dictionary",
+    "stats": "tracker:stats",
+}
+
+
+@functools.cache
+def _listing_links(script_prefix):
+    return {name: reverse(url_name) for name, url_name in LISTING_LINKS.items()}
+
+
 def _case_list_content(request):
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public().for_listing())
     cases = case_filter.qs
@@ -133,6 +153,7 @@ def _case_list_content(request):
     )
     context = {
         "filter": case_filter,
+        "links": _listing_links(get_script_prefix()),
         "page": page,
         "cases": page.cases,
         # Each case's row, drawn once per language and kept (tracker/rows.py).
