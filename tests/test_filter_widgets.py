@@ -139,3 +139,26 @@ def test_every_description_a_filter_points_to_is_on_the_page(client, language):
 
         help_text = gettext("Where the latest step of the case's legal proceedings stands.")
     assert help_text.replace("'", "&#x27;") in page
+
+
+@pytest.mark.django_db
+def test_forms_share_their_fields_but_not_their_counts_or_errors():
+    from django.http import QueryDict
+
+    from tracker.facets import label_options
+    from tracker.filters import CaseFilter
+
+    def form(query, counts):
+        filter_form = CaseFilter(QueryDict(query), queryset=Case.objects.public()).form
+        label_options(filter_form, {"kind": counts})
+        return filter_form
+
+    first = form("people=abc", {"self_injury": 7})
+    second = form("people=2", {"self_injury": 1234})
+    first_html, second_html = first.fields_html(), second.fields_html()
+    assert "self-injury — 7<" in first_html and "self-injury — 1,234<" in second_html
+    assert 'aria-invalid="true"' in first_html
+    assert 'aria-invalid="true"' not in second_html
+    assert 'value="2"' in second_html and 'value="2"' not in first_html
+    # Drawn again after the other: still its own.
+    assert first.fields_html() == first_html

@@ -241,9 +241,7 @@ def listing_counts(case_filter):
 def label_options(form, counts):
     """Have the filter form's selects write each count beside its value (a value that no
     case has shows 0; tracker.widgets.FastSelect draws them)."""
-    for name in FACETS:
-        if counts.get(name) is not None:
-            form.fields[name].widget.counts = counts[name]
+    form.option_counts = {name: counts[name] for name in FACETS if counts.get(name) is not None}
 
 
 def chips(case_filter, query):

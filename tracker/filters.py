@@ -145,7 +145,6 @@ class CaseFilter(django_filters.FilterSet):
             data = data.copy()
             data["sort"] = "relevance" if data.get("q") else DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
-        self.form.fields["sort"].initial = DEFAULT_SORT
 
     # The form class, made once per interface language (its labels are lazy, but the
     # region list's order is read in the language active when the form class is made).
@@ -157,6 +156,7 @@ class CaseFilter(django_filters.FilterSet):
         if form_class is None:
             form_class = super().get_form_class()
             form_class.prepare_fields()
+            form_class.base_fields["sort"].initial = DEFAULT_SORT
             form_class = self._form_classes.setdefault(key, form_class)
         return form_class
 

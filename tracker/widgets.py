@@ -29,8 +29,9 @@ class FastSelect(forms.Select):
     option: the same HTML as forms.Select for single, ungrouped choices, in a fraction of
     the time (the home region list has about ninety options).
 
-    `counts` ({value: number}, set per request by tracker.facets.label_options) writes
-    "label — number" for every value but the empty one. Choices set in code are escaped
+    `counts` ({value: number}: the filter form passes each request's, from
+    tracker.facets.label_options) writes "label — number" for every value but the empty
+    one. Choices set in code are escaped
     once per form class and language (`fixed_options`), the region list once per
     language and change (`CachedModelChoices.escaped`), instead of translating and
     escaping them on every request."""
@@ -40,7 +41,7 @@ class FastSelect(forms.Select):
     # (FilterForm.prepare_fields), which is made once per language.
     fixed_options = None
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name, value, attrs=None, renderer=None, counts=None):
         selected = self.format_value(value)
         selected = escape(selected[0]) if selected else None
         choices = self.fixed_options
@@ -49,7 +50,7 @@ class FastSelect(forms.Select):
             choices = escaped() if escaped else self._escaped(self.choices)
         if choices is None:  # option groups: let Django draw them
             return super().render(name, value, attrs, renderer)
-        counts, language = self.counts, get_language()
+        counts, language = self.counts if counts is None else counts, get_language()
         options = []
         for option_value, text in choices:
             mark = " selected" if option_value == selected else ""
@@ -128,6 +129,9 @@ class FilterForm(forms.Form):
     `prepare_fields` readies that class's fields once; each form then copies them
     without copying their choices (`FieldsCopiedLightly`)."""
 
+    # {field name: {value: count}}, written beside a select's values (label_options).
+    option_counts = {}
+
     @classmethod
     def prepare_fields(cls):
         for field in cls.base_fields.values():
@@ -192,30 +196,31 @@ def _widget_html(bound, errors):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     attrs["id"] = bound.auto_id
+    if isinstance(widget, FastSelect):
+        counts = bound.form.option_counts.get(bound.name)
+        return widget.render(bound.html_name, bound.value(), attrs, counts=counts)
     return widget.render(bound.html_name, bound.value(), attrs)
 
 
 class FieldsCopiedLightly(dict):
-    """A form class's fields, which each form copies as Django does (`Field.__deepcopy__`:
-    the field, its widget and their attributes, a ModelChoiceField's queryset), except
-    that a select's choices are shared, not deep-copied: nothing changes them per form,
-    and copying ~150 choices with lazily translated labels was a fifth of the CPU of an
-    uncached listing page. (A widget's `counts` is set on the form's own copy.)"""
+    """A form class's fields, which each form would deep-copy (`Field.__deepcopy__`: the
+    field, its widget, their attributes and a select's ~150 choices): a fifth of the CPU
+    of an uncached listing page. Nothing changes them per form here (the counts beside
+    a select's values are the form's own, `option_counts`), so each form shares them;
+    only a ModelChoiceField gets a copy with a queryset of its own, whose results the
+    form may cache (the setter also gives the widget the field's choices)."""
 
     def __deepcopy__(self, memo):
         return {name: _copy_field(field) for name, field in self.items()}
 
 
 def _copy_field(field):
+    if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+        return field
     copied = copy.copy(field)
-    copied.error_messages = field.error_messages.copy()
-    copied.validators = field.validators[:]
     copied.widget = copy.copy(field.widget)
     copied.widget.attrs = field.widget.attrs.copy()
-    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
-        # A queryset of its own, whose results this form may cache (the setter also
-        # gives the widget the field's choices).
-        copied.queryset = field.queryset.all()
+    copied.queryset = field.queryset.all()
     return copied
 
 
