@@ -61,12 +61,10 @@ def row_key(version, language, pk):
 
 
 def page_queryset(queryset):
-    """The listing's queryset reduced to what paging needs (no joins, no prefetch), as
-    named tuples of PAGE_FIELDS rather than model instances, which cost more to make
-    than the page query took."""
-    return (
-        queryset.prefetch_related(None).select_related(None).values_list(*PAGE_FIELDS, named=True)
-    )
+    """The listing's queryset (without joins or prefetches) reduced to what paging
+    needs, as named tuples of PAGE_FIELDS rather than model instances, which cost more
+    to make than the page query took."""
+    return queryset.values_list(*PAGE_FIELDS, named=True)
 
 
 def listing_rows(cases):
