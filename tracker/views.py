@@ -107,22 +107,10 @@ def _filter_query(request):
     return query.urlencode()
 
 
-# The pages the listing links to, reversed once per process and script prefix.
-LISTING_LINKS = {
-    "case_list": "tracker:case_list",
-    "methodology": "tracker:methodology",
-    "submit": "submissions:submit",
-    "case_export_csv": "tracker:case_export_csv",
-    "case_export_json": "tracker:case_export_json",
-    "case_feed": "tracker:case_feed",
-    "data_dictionary": "tracker:data_dictionary",
-    "stats": "tracker:stats",
-}
-
-
 @functools.cache
-def _listing_links(script_prefix):
-    return {name: reverse(url_name) for name, url_name in LISTING_LINKS.items()}
+def _methodology_url(script_prefix):
+    """Reversed once per process (and script prefix), not on every listing page."""
+    return reverse("tracker:methodology")
 
 
 def _case_list_content(request):
@@ -155,7 +143,7 @@ def _case_list_content(request):
     )
     context = {
         "filter": case_filter,
-        "links": _listing_links(get_script_prefix()),
+        "methodology_url": _methodology_url(get_script_prefix()),
         "page": page,
         "cases": page.cases,
         # Each case's row, drawn once per language and kept (tracker/rows.py); already
