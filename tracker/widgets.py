@@ -50,16 +50,15 @@ class FastSelect(forms.Select):
             choices = escaped() if escaped else self._escaped(self.choices)
         if choices is None:  # option groups: let Django draw them
             return super().render(name, value, attrs, renderer)
-        counts, language = self.counts if counts is None else counts, get_language()
-        options = []
-        for option_value, text in choices:
-            mark = " selected" if option_value == selected else ""
-            if counts is not None and option_value:
-                count = _format_count(counts.get(option_value, 0), language)
-                text = f"{text} — {count}"
-            options.append(f'<option value="{option_value}"{mark}>{text}</option>')
+        counts = self.counts if counts is None else counts
+        options = _options(
+            tuple(choices),
+            selected,
+            get_language(),
+            None if counts is None else tuple(counts.items()),
+        )
         attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
-        return mark_safe(f"<select{_flatatt(tuple(attrs.items()))}>{''.join(options)}</select>")  # noqa: S308
+        return mark_safe(f"<select{_flatatt(tuple(attrs.items()))}>{options}</select>")  # noqa: S308
 
     @staticmethod
     def _escaped(choices):
@@ -71,6 +70,23 @@ class FastSelect(forms.Select):
             value = "" if option_value is None else str(option_value)
             escaped.append((escape(value), escape(str(label))))
         return escaped
+
+
+# A few kilobytes each (the region list): at most a few megabytes per process.
+@functools.lru_cache(maxsize=256)
+def _options(choices, selected, language, counts):
+    """The <option>s of escaped `choices` with `selected` marked and each value's count
+    from `counts` ((value, number) pairs, or None), as `language` writes numbers. Kept
+    for the same arguments: the selects of a listing without filters, or with the same
+    filters, are drawn again and again with the same counts."""
+    counts = None if counts is None else dict(counts)
+    options = []
+    for option_value, text in choices:
+        mark = " selected" if option_value == selected else ""
+        if counts is not None and option_value:
+            text = f"{text} — {_format_count(counts.get(option_value, 0), language)}"
+        options.append(f'<option value="{option_value}"{mark}>{text}</option>')
+    return "".join(options)
 
 
 def escape(text):
@@ -103,16 +119,24 @@ class FastInput:
     joined in Python instead of rendering two templates per field."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        html = f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"'
-        if context["value"] is not None:
-            html += f' value="{escape(context["value"])}"'
-        for attr, attr_value in context["attrs"].items():
-            if attr_value is True:
-                html += f" {attr}"
-            elif attr_value is not False:
-                html += f' {attr}="{escape(attr_value)}"'
-        return mark_safe(html + ">")  # noqa: S308
+        # What Input.get_context gives the template.
+        attrs = self.build_attrs(self.attrs, attrs)
+        html = _input(self.input_type, name, self.format_value(value), tuple(attrs.items()))
+        return mark_safe(html)  # noqa: S308
+
+
+@functools.lru_cache(maxsize=1024)
+def _input(input_type, name, value, attrs):
+    """An <input>'s HTML, kept for the same arguments (most filters are empty)."""
+    html = f'<input type="{escape(input_type)}" name="{escape(name)}"'
+    if value is not None:
+        html += f' value="{escape(value)}"'
+    for attr, attr_value in attrs:
+        if attr_value is True:
+            html += f" {attr}"
+        elif attr_value is not False:
+            html += f' {attr}="{escape(attr_value)}"'
+    return html + ">"
 
 
 FAST_INPUTS = {
