@@ -24,7 +24,7 @@ from .cache import aggregate, cached_content
 from .charts import bar_chart, column_chart
 from .facets import chips
 from .filters import FORCE_GROUPS, CaseFilter
-from .models import Case, CaseOutcome
+from .models import Case, CaseOutcome, Region
 from .tilemap import region_names, tile_map
 
 TOP_REGIONS = 20
@@ -125,6 +125,7 @@ def _numbers_in_four_queries(cases):
 # GROUPING(force, refusal_kind, confidence, region, month): the bit of a column is 0 in
 # the rows grouped by it.
 GROUPED_BY = {15: "force", 23: "refusal_kind", 27: "confidence", 29: "region", 30: "month"}
+GROUPED_MONTH = 30
 EVERYTHING = 31
 OUTCOMES = -1
 
@@ -148,6 +149,13 @@ def _selected_sql(cases):
     return cases.order_by().values_list(*SELECTED_COLUMNS).query.sql_with_params()
 
 
+# What the one-pass statement reads: the region's id rather than its code (no join to
+# the regions table; the codes are looked up in Python).
+ONE_PASS_COLUMNS = tuple(
+    "home_region" if column == "home_region__code" else column for column in SELECTED_COLUMNS
+)
+
+
 def _numbers_in_one_statement(cases, *, uncounted_apart=False):
     """compute_numbers() on PostgreSQL: one pass over the selected cases, counted by
     GROUPING SETS (tracker/lookups.py keeps each case's outcomes on it). At a million
@@ -161,7 +169,8 @@ def _numbers_in_one_statement(cases, *, uncounted_apart=False):
         cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    numbers = _numbers_from_rows(_outcomes_counted(rows))
+    codes = dict(Region.objects.using(cases.db).values_list("id", "code"))
+    numbers = _numbers_from_rows(_outcomes_counted(rows, codes))
     if uncounted_apart:
         numbers["uncounted"] = next(
             (uncounted for grouping, *_values, uncounted in rows if grouping == EVERYTHING_SET),
@@ -178,21 +187,23 @@ def one_statement_sql(cases, *, uncounted_apart=False):
     the index of its narrowest filter, which carries every column read here (migrations
     0016 and 0017): an index-only scan, not the wide rows. Each row ends with the number of
     unconfirmed cases in its group, left out of its other numbers if `uncounted_apart`."""
-    inner, params = _selected_sql(cases)
+    inner, params = cases.order_by().values_list(*ONE_PASS_COLUMNS).query.sql_with_params()
     counted = "confidence <> %s" if uncounted_apart else "TRUE"
+    # Grouped by the region's id and by the day, not by the region's code (a join) and
+    # the month (a function call per case): at 265,000 selected cases, 440 → 300 ms.
+    # `_outcomes_counted` names the regions and adds the days up into months.
     statement = f"""
-        SELECT GROUPING(force, refusal_kind, confidence, region, month, outcomes), force,
-               refusal_kind, confidence, region, month::text, outcomes,
+        SELECT GROUPING(force, refusal_kind, confidence, region, day, outcomes), force,
+               refusal_kind, confidence, region, day::text, outcomes,
                COUNT(*) FILTER (WHERE counted), SUM(people) FILTER (WHERE counted),
                COUNT(*) FILTER (WHERE NOT counted)
         FROM (
-            SELECT force, refusal_kind, confidence, home_region__code AS region,
-                   date_trunc('month', event_date)::date AS month, people_count AS people,
-                   outcome_codes AS outcomes, {counted} AS counted
+            SELECT force, refusal_kind, confidence, home_region AS region, event_date AS day,
+                   people_count AS people, outcome_codes AS outcomes, {counted} AS counted
             FROM ({inner}) AS selected
         ) AS s
         GROUP BY GROUPING SETS (
-            (), (force), (refusal_kind), (confidence), (region), (month), (outcomes)
+            (), (force), (refusal_kind), (confidence), (region), (day), (outcomes)
         )
     """  # noqa: S608 (the inner SQL is Django's, its values are parameters)
     if uncounted_apart:
@@ -206,20 +217,34 @@ BY_OUTCOMES = 62
 EVERYTHING_SET = 63
 
 
-def _outcomes_counted(rows):
-    """The statement's rows as `_numbers_from_rows` reads them: the other sets as they
-    are (without the outcomes' bit, always 1 there), and each combination's count added
-    to every outcome in it, as a row (OUTCOMES, outcome, …, count)."""
-    found, outcomes = [], {}
-    for grouping, force, kind, confidence, region, month, codes, count, people, _un in rows:
+def _outcomes_counted(rows, region_codes):
+    """The statement's rows as `_numbers_from_rows` reads them: the other sets without
+    the outcomes' bit (always 1 there), each region named by its code (`region_codes`:
+    {id: code}), the days added up into months (as ISO dates, first days), and each
+    combination of outcomes' count added to every outcome in it, as a row (OUTCOMES,
+    outcome, …, count)."""
+    found, outcomes, months = [], {}, {}
+    for grouping, force, kind, confidence, region, day, codes, count, people, _un in rows:
         if not count and grouping != EVERYTHING_SET:
             continue  # a value only unconfirmed cases have: not counted, not shown
         if grouping == BY_OUTCOMES:
             # Django has the driver hand JSON over as text.
             for code in json.loads(codes) if isinstance(codes, str) else codes or ():
                 outcomes[code] = outcomes.get(code, 0) + count
-        else:
-            found.append((grouping >> 1, force, kind, confidence, region, month, count, people))
+            continue
+        grouping >>= 1
+        if GROUPED_BY.get(grouping) == "month" and day is not None:
+            month = f"{day[:7]}-01"
+            cases, people_then = months.get(month, (0, 0))
+            months[month] = (cases + count, people_then + (people or 0))
+            continue
+        if GROUPED_BY.get(grouping) == "region" and region is not None:
+            region = region_codes.get(region, str(region))
+        found.append((grouping, force, kind, confidence, region, day, count, people))
+    found += [
+        (GROUPED_MONTH, None, None, None, None, month, n, people)
+        for month, (n, people) in sorted(months.items())
+    ]
     found += [(OUTCOMES, code, None, None, None, None, n, None) for code, n in outcomes.items()]
     return found
 
