@@ -127,3 +127,47 @@ def test_the_unconfirmed_are_counted_apart_in_the_same_statement(cases, region, 
         "outcome=sent_back": 1,
         "kind=x": 2,
     }.get(query, 0)
+
+
+def test_broad_combinations_are_kept_with_the_numbers_a_reader_would_get(
+    cases, region, monkeypatch
+):
+    make_case(home_region=region, confidence=Case.Confidence.UNCONFIRMED)
+    # Every combination selecting more than one case counts as broad here.
+    monkeypatch.setattr(stats, "BROAD_SELECTION", 1)
+    kept, total = stats.numbers_of_broad_combinations()
+
+    assert total == 4
+    # Two of the three published cases are contract soldiers of the Rosgvardiya (OMON)
+    # who refused to deploy, as reported; the unconfirmed one is counted apart.
+    assert (("force", "rosgvardia"), ("service_status", "contract")) in kept
+    assert (("force", "army_ground"), ("service_status", "contract")) not in kept  # one case
+    assert all(len(selection) >= 2 for selection in kept)
+    for selection, numbers in kept.items():
+        query = QueryDict(mutable=True)
+        query.update(dict(selection))
+        case_filter = CaseFilter(query, queryset=Case.objects.public())
+        expected = stats.counted_numbers(
+            case_filter.qs.order_by(), everything=stats.confidence_chosen(case_filter)
+        )
+        assert numbers == expected, selection
+
+
+def test_a_reader_gets_a_broad_combination_from_what_is_kept(client, cases, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(stats, "BROAD_SELECTION", 1)
+    url = "/stats/?force=rosgvardia_omon&service_status=contract"
+    client.get(url)  # the task keeps the broad combinations (run at once in tests)
+    with CaptureQueriesContext(connection) as kept:
+        kept_page = client.get(f"{url}&sort=-people")  # not from the page cache
+    # A narrower combination (one case) is counted when asked.
+    with CaptureQueriesContext(connection) as counted:
+        counted_page = client.get("/stats/?force=army_ground&service_status=contract")
+
+    assert not any("GROUPING" in query["sql"] for query in kept.captured_queries)
+    assert any("GROUPING" in query["sql"] for query in counted.captured_queries)
+    figure = "Confirmed and reported cases</dt><dd>{}</dd>"
+    assert figure.format(2) in kept_page.content.decode()
+    assert figure.format(1) in counted_page.content.decode()

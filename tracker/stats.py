@@ -6,13 +6,15 @@ The numbers come from a fixed number of aggregate queries over the filtered publ
 
 import datetime
 import hashlib
+import itertools
 import json
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -484,6 +486,63 @@ def _kept_for_each_value(selection, using):
     return aggregate(BY_SINGLE_FILTER, compute_first=False)
 
 
+# Filters that each select a large share of the record (a force or force group, a
+# service status, a kind, a confidence). Two or more of them together may still select
+# a quarter of a million cases at a million: too many to count within a reader's
+# request (the narrower filter's index range, then every selected case; army + contract
+# took ~0.4 s). Such a combination's statistics are kept like a single filter's.
+BROAD_FILTERS = ("confidence", "force", "kind", "service_status")
+# A combination selecting more cases than this is kept; a narrower one is counted when
+# asked (under ~250 ms at a million cases).
+BROAD_SELECTION = 100_000
+
+
+def numbers_of_broad_combinations():
+    """The numbers of /stats/ (as `case_statistics` would compute them) for every
+    combination of two or more BROAD_FILTERS values, force groups included, that selects
+    more than BROAD_SELECTION published cases, keyed like `_selection`; and how many
+    published cases there are. One GROUP BY sizes every combination; each broad one is
+    then counted by the same statement as on demand (some fifteen at a million cases,
+    about 5 s in the task worker). PostgreSQL only."""
+    public = Case.objects.public()
+    fine = public.order_by().values_list("confidence", "force", "refusal_kind", "service_status")
+    sizes, published = {}, 0
+    for confidence, force, kind, status, count in fine.annotate(n=Count("id")):
+        published += count
+        forces = [force, *(group for group, _ in FORCE_GROUPS if force.startswith(f"{group}_"))]
+        for chosen in itertools.product(
+            [None, confidence], [None, *forces], [None, kind], [None, status]
+        ):
+            selection = tuple(
+                (name, value) for name, value in zip(BROAD_FILTERS, chosen, strict=True) if value
+            )
+            if len(selection) >= 2:
+                sizes[selection] = sizes.get(selection, 0) + count
+    kept = {}
+    for selection, size in sizes.items():
+        if size > BROAD_SELECTION:
+            case_filter = CaseFilter(QueryDict(urlencode(selection)), queryset=public)
+            cases = case_filter.qs.order_by()
+            kept[selection] = counted_numbers(cases, everything=confidence_chosen(case_filter))
+    return kept, published
+
+
+BROAD_COMBINATIONS = "tracker.stats.numbers_of_broad_combinations"
+
+
+def _kept_broad_combination(selection, using):
+    """The kept numbers of a broad combination (`numbers_of_broad_combinations`), or None
+    if `selection` is not one or they have not been computed yet."""
+    if not (
+        len(selection) >= 2
+        and all(name in BROAD_FILTERS for name, _value in selection)
+        and connections[using].vendor == "postgresql"
+    ):
+        return None
+    kept = aggregate(BROAD_COMBINATIONS, compute_first=False)
+    return None if kept is None else kept.get(tuple(selection))
+
+
 def _month_series(found):
     """(month, cases, people) for every month from the first to the last, zeros between."""
     if not found:
@@ -569,6 +628,9 @@ def case_statistics(case_filter):
     elif kept := _kept_for_each_value(selection, case_filter.queryset.db):
         # So are those of one force, status, kind, outcome, confidence or region.
         numbers = kept.get(selection[0]) or NO_NUMBERS
+    elif broad := _kept_broad_combination(selection, case_filter.queryset.db):
+        # And those of a combination of broad filters selecting very many cases.
+        numbers = broad
     else:
         key = _cache_key(case_filter)
         # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
