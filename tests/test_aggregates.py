@@ -109,3 +109,28 @@ def test_until_the_task_has_kept_them_a_single_filter_is_counted_on_its_own(
     assert [result.args for result in large_record.results] == [
         ["tracker.stats.numbers_by_single_filter"]
     ]
+
+
+def statement_timeout():
+    """An aggregate (no arguments; the value and a number of cases) saying the limit
+    its statements run under."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0], 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_task_gives_an_aggregate_longer_than_a_reader_may_wait(settings):
+    # The statistics of every single filter take ~20 s at a million cases; a reader's
+    # statements are cancelled after DATABASE_STATEMENT_TIMEOUT_MS (5 s).
+    from django.core.cache import cache
+
+    from tracker.cache import LATEST_KEY, refresh_aggregate
+
+    settings.AGGREGATE_STATEMENT_TIMEOUT_MS = 123_000
+    path = "tests.test_aggregates.statement_timeout"
+    refresh_aggregate.call(path)
+
+    assert cache.get(LATEST_KEY.format(path=path))[3] == "123s"
+    assert statement_timeout()[0] != "123s"  # only within the task

@@ -24,7 +24,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -231,9 +231,26 @@ def _compute_aggregate(path, version):
 @task()
 def refresh_aggregate(path):
     version = current_version()
-    _compute_aggregate(path, version)
+    with _aggregate_statement_timeout():
+        _compute_aggregate(path, version)
     cache.set(STAMP_KEY.format(path=path), f"{version}:{time.time()}", None)
     return version
+
+
+@contextlib.contextmanager
+def _aggregate_statement_timeout():
+    """On PostgreSQL, the statements within get AGGREGATE_STATEMENT_TIMEOUT_MS instead of
+    a reader's DATABASE_STATEMENT_TIMEOUT_MS: one transaction on the primary (where a
+    task reads), whose SET LOCAL ends with it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SET LOCAL statement_timeout = {int(settings.AGGREGATE_STATEMENT_TIMEOUT_MS)}"
+        )
+        yield
 
 
 def _changed(sender, **kwargs):

@@ -168,6 +168,10 @@ DATABASES = {
 # The server cancels any statement that runs longer; 0 turns the limit off (e.g. for a
 # long migration on a large database).
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+# The task worker's aggregates over every case (tracker.cache.refresh_aggregate) take
+# longer than a reader may wait: the statistics of every single filter ~20 s at a million
+# cases. Their statements get this limit instead (0: none).
+AGGREGATE_STATEMENT_TIMEOUT_MS = env_int("AGGREGATE_STATEMENT_TIMEOUT_MS", 10 * 60 * 1000)
 # PostgreSQL: the listing's count (and the counts beside the filters) may take this long;
 # past it the page says "more than N" (the rows it has seen) and is still served within
 # its budget (tracker/pagination.py::bounded_rows). 0: no limit of its own.
