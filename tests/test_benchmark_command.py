@@ -60,6 +60,7 @@ def test_the_report_marks_a_missed_target():
                 "trivial_rps": 100.0,
                 "listing_rps": 12.0,
                 "ratio": 0.12,
+                "ratios": [0.16, 0.12, 0.08],
                 "load_average": 1.5,
             },
             "cached": {
@@ -77,8 +78,11 @@ def test_the_report_marks_a_missed_target():
     assert "| outlet" in report and "≤50 ✗" in report
     assert "| stats, force" in report and "450 ✗" in report
     assert "at the start: 1.50, 2.25, 3.00; at the end: 4.00, 2.50, 3.00" in report
-    assert "12% of the trivial view's 100.0 req/s (target ≥ 15% ✗; load average 1.5)" in report
-    assert "60% of the trivial view's 100.0 req/s (target ≥ 50% ✓; load average 1.2)" in report
+    assert (
+        "12% of the trivial view's 100.0 req/s, the median of 16%, 12%, 8% (target ≥ 15% ✗; "
+        "load average 1.5)"
+    ) in report
+    assert "60% of the trivial view's 100.0 req/s, the median of 60% (target ≥ 50% ✓" in report
     assert "CPU: 9.5 ms p50 (target ≤ 8 ms ✗)" in report
 
 
@@ -147,6 +151,10 @@ def test_it_measures_every_page_through_a_real_server(committed_cases, tmp_path,
     assert result["throughput"]["uncached"]["trivial_rps"] > 0
     assert result["throughput"]["cached"]["listing_rps"] > 0
     assert "load_average" in result["throughput"]["cached"]
+    # Three rounds of the pair, the median ratio reported.
+    ratios = result["throughput"]["uncached"]["ratios"]
+    assert len(ratios) == 3
+    assert result["throughput"]["uncached"]["ratio"] == sorted(ratios)[1]
     out = capsys.readouterr().out
     assert "| listing" in out
     # The aggregates a task worker keeps were computed first, as a worker would have.
