@@ -162,3 +162,27 @@ def test_forms_share_their_fields_but_not_their_counts_or_errors():
     assert 'value="2"' in second_html and 'value="2"' not in first_html
     # Drawn again after the other: still its own.
     assert first.fields_html() == first_html
+
+
+@pytest.mark.django_db
+def test_each_language_gets_its_own_labels_after_the_filters_made_their_fields(client):
+    # Making the API schema asks every filter for its form field (Filter.field); the
+    # form class of a language made after that must not share those fields with another.
+    from django.utils.translation import gettext
+
+    from tracker.filters import CaseFilter
+
+    CaseFilter._form_classes.clear()
+    for filter_ in CaseFilter.base_filters.values():
+        filter_.field  # noqa: B018 (what drf-spectacular does)
+    try:
+        for language in ("en", "ru", "uk"):
+            with translation.override(language):
+                label, option = gettext("Kind of refusal"), gettext("self-injury")
+            page = client.get("/cases/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert f'<label for="id_kind" class="form-label">{label}</label>' in page
+            assert f'<option value="self_injury">{option}' in page
+    finally:
+        for filter_ in CaseFilter.base_filters.values():
+            filter_.__dict__.pop("_field", None)
+        CaseFilter._form_classes.clear()

@@ -268,6 +268,9 @@ class FiltersCopiedLightly(dict):
         copied = {}
         for name, filter_ in self.items():
             copied[name] = copy.copy(filter_)
+            # A form field the filter made (`Filter.field`, e.g. for the API schema) is
+            # not shared: each language's form class prepares fields of its own.
+            copied[name].__dict__.pop("_field", None)
             copied[name].extra = filter_.extra.copy()
             if filter_.method is not None:
                 # A method filter calls its method through a helper bound to the filter
