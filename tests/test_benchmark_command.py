@@ -143,7 +143,9 @@ def test_it_measures_every_page_through_a_real_server(committed_cases, tmp_path,
     )
     result = json.loads(output.read_text())
     names = [row["name"] for row in result["urls"]]
-    assert {"home", "listing", "outlet", "search ru", "search en", "case detail"} <= set(names)
+    assert {"home", "listing", "outlet", "search ru", "search en", "case detail", "api"} <= set(
+        names
+    )
     assert all(row["status"] == 200 for row in result["urls"])
     listing_rows = [row for row in result["urls"] if row["url"].startswith("/cases/?")]
     assert all(0 < row["queries"] <= 6 for row in listing_rows)
