@@ -120,7 +120,7 @@ def statement_timeout():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_task_gives_an_aggregate_longer_than_a_reader_may_wait(settings):
     # The statistics of every single filter take ~20 s at a million cases; a reader's
     # statements are cancelled after DATABASE_STATEMENT_TIMEOUT_MS (5 s).

@@ -241,9 +241,11 @@ def refresh_aggregate(path):
 def _aggregate_statement_timeout():
     """On PostgreSQL, the statements within get AGGREGATE_STATEMENT_TIMEOUT_MS instead of
     a reader's DATABASE_STATEMENT_TIMEOUT_MS: one transaction on the primary (where a
-    task reads), whose SET LOCAL ends with it."""
+    task reads), whose SET LOCAL ends with it. Inside a caller's transaction (the task
+    run at once, as in tests) the caller's limit stays: a SET LOCAL would outlast the
+    aggregate and apply to the rest of that transaction."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
