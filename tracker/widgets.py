@@ -31,10 +31,10 @@ class FastSelect(forms.Select):
 
     `counts` ({value: number}: the filter form passes each request's, from
     tracker.facets.label_options) writes "label — number" for every value but the empty
-    one. Choices set in code are escaped
-    once per form class and language (`fixed_options`), the region list once per
-    language and change (`CachedModelChoices.escaped`), instead of translating and
-    escaping them on every request."""
+    one. Choices set in code are escaped once per form class and language
+    (`fixed_options`), the region list once per language and change
+    (`CachedModelChoices.escaped`), instead of translating and escaping them on every
+    request; the options drawn are kept for the same arguments (`_options`)."""
 
     counts = None
     # [(escaped value, escaped label)] of choices fixed in code, made once per form class
