@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_case
+from tests.conftest import is_postgresql, make_case
 from tests.helpers import listed_titles
 from tracker import pagination as tracker_pagination
 from tracker.api import pagination as api_pagination
@@ -221,10 +221,15 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     for number in range(count):
         make_case(title=f"Case {number}", home_region=region)
-    # Region check, count, cases, outcomes, sources.
-    with django_assert_max_num_queries(5):
+    # Region check, count, cases, outcomes, sources; on PostgreSQL inside the test's
+    # transaction the count's time limit ends with a savepoint's release (outside one
+    # it ends with the statement).
+    with django_assert_max_num_queries(6 if is_postgresql() else 5):
         response = client.get(API_LIST, {"region": "RU-KB", "per_page": 100})
     assert len(response.json()["results"]) == count
+    # Kept until the data changes: the next page of the same filter counts nothing.
+    with django_assert_max_num_queries(4):
+        client.get(API_LIST, {"region": "RU-KB", "per_page": 100, "sort": "-people"})
 
 
 def test_the_detail_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, cases):

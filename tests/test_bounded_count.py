@@ -75,3 +75,35 @@ def test_a_page_that_is_not_full_gives_the_exact_count_without_the_statement(cli
     page = response.context["page"]
     assert (page.count, page.count_is_capped) == (3, False)
     assert "3 cases" in response.content.decode()
+
+
+def test_the_apis_count_over_its_time_says_more_than_the_rows_seen(client, settings, monkeypatch):
+    from tracker import pagination
+
+    settings.LISTING_COUNT_TIMEOUT_MS = 20
+
+    def slow(using, statement, params, timeout_ms):
+        statement = f"SELECT q.* FROM ({statement}) AS q CROSS JOIN (SELECT pg_sleep(0.3)) AS s"  # noqa: S608
+        return bounded_rows(using, statement, params, timeout_ms)
+
+    monkeypatch.setattr(pagination, "bounded_rows", slow)
+    for number in range(30):
+        make_case(title=f"Kazan case {number}")
+
+    body = client.get("/api/cases/", {"outcome": "dismissed"}).json()
+
+    assert len(body["results"]) == 25
+    assert body["count"] is None
+    assert body["count_more_than"] == 25
+    assert body["next"]
+
+
+def test_the_apis_count_is_kept_until_the_data_changes(client, django_assert_num_queries):
+    for number in range(3):
+        make_case(title=f"Kazan case {number}")
+    assert client.get("/api/cases/", {"outcome": "dismissed"}).json()["count"] == 3
+
+    with django_assert_num_queries(3):  # the page and its cases' prefetches, no count
+        assert client.get("/api/cases/", {"outcome": "dismissed"}).json()["count"] == 3
+    make_case(title="Kazan case 3")
+    assert client.get("/api/cases/", {"outcome": "dismissed"}).json()["count"] == 4

@@ -8,6 +8,7 @@ listing's keyset cursor (`after=`/`before=`), so following them costs the same o
 page. `page=N` still works, as in the listing.
 """
 
+from django.conf import settings
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -16,7 +17,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from tracker.filters import DEFAULT_SORT, SORTS, CaseFilter
 from tracker.pagination import (
     COUNT_CAP,
-    capped_count,
+    COUNT_UNKNOWN,
+    kept_capped_count,
     page_number,
     page_size,
     paginate,
@@ -32,14 +34,17 @@ class CasePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         params = request.query_params
-        count = capped_count(queryset)
+        # Bounded and kept as the listing's count is: past the time limit the page says
+        # "more than" the rows it has seen.
+        count = kept_capped_count(queryset, settings.LISTING_COUNT_TIMEOUT_MS)
+        unknown = count == COUNT_UNKNOWN
         # Ranking more matches than the cap costs a scan of all of them: newest first
         # instead, as the listing does.
-        if is_ranked(queryset) and count > COUNT_CAP:
+        if is_ranked(queryset) and (unknown or count > COUNT_CAP):
             queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
         filtered = any(value for name, value in params.items() if name not in (*POSITION, "sort"))
         per_page, number = page_size(params.get("per_page")), page_number(params.get("page"))
-        if count <= COUNT_CAP and number > max(1, -(-count // per_page)):
+        if not unknown and count <= COUNT_CAP and number > max(1, -(-count // per_page)):
             raise NotFound("There is no such page.")
         self.page = paginate(
             queryset,
@@ -85,7 +90,8 @@ class CasePagination(BasePagination):
         return Response(
             {
                 "count": None if page.count_is_capped else page.count,
-                "count_more_than": COUNT_CAP if page.count_is_capped else None,
+                # The cap, or the rows seen when the count took too long.
+                "count_more_than": page.count if page.count_is_capped else None,
                 "count_estimate": page.estimate,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
@@ -108,8 +114,9 @@ class CasePagination(BasePagination):
                 "count_more_than": {
                     "type": "integer",
                     "nullable": True,
-                    "description": f"{COUNT_CAP} when more cases match than are counted, "
-                    "else null.",
+                    "description": f"{COUNT_CAP} when more cases match than are counted "
+                    "(or, when counting took too long, the number of cases up to this "
+                    "page's end), else null.",
                 },
                 "count_estimate": {
                     "type": "integer",
