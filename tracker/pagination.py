@@ -87,12 +87,8 @@ def kept_capped_count(queryset, timeout_ms):
         rows = bounded_rows(counted.db, statement, params, timeout_ms)
         return COUNT_UNKNOWN if rows is None else rows[0][0]
 
-    # A JSON parameter (the outcome and outlet filters) is an adapter object whose repr
-    # names its address: its value is what the key needs.
-    values = tuple(getattr(param, "adapted", param) for param in params)
-    key = hashlib.sha256(repr((sql, values)).encode()).hexdigest()[:32]
     return cached_until_change(
-        f"count:{key}",
+        f"count:{_query_key(sql, params)}",
         count,
         timeout=lambda found: 5 * 60 if found == COUNT_UNKNOWN else None,
     )
@@ -157,8 +153,14 @@ def planner_estimate(queryset):
     # Kept until the public data changes: a round trip less for every unfiltered page.
     from .cache import cached_until_change
 
-    key = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-    return cached_until_change(f"estimate:{key}", explain)
+    return cached_until_change(f"estimate:{_query_key(sql, params)}", explain)
+
+
+def _query_key(sql, params):
+    """A cache key for a compiled query. A JSON parameter (the outcome and outlet
+    filters) is an adapter object whose repr names its address: its value is used."""
+    values = tuple(getattr(param, "adapted", param) for param in params)
+    return hashlib.sha256(repr((sql, values)).encode()).hexdigest()[:32]
 
 
 def about(rows):
