@@ -171,3 +171,115 @@ def test_a_reader_gets_a_broad_combination_from_what_is_kept(client, cases, monk
     figure = "Confirmed and reported cases</dt><dd>{}</dd>"
     assert figure.format(2) in kept_page.content.decode()
     assert figure.format(1) in counted_page.content.decode()
+
+
+@pytest.fixture
+def dated_cases(region, other_region):
+    """Cases whose possible days begin and end in different months: exact days, a
+    month, a year, ranges with an open side, no date at all; unconfirmed ones too."""
+    D = datetime.date
+    for index, dates in enumerate(
+        [
+            {"event_date": D(2022, 2, 26)},
+            {"event_date": D(2022, 3, 1)},
+            {"event_date": D(2022, 3, 15)},
+            {"event_date": D(2022, 3, 31)},
+            {"event_date": D(2022, 3, 1), "event_date_precision": "month"},
+            {"event_date": D(2023, 1, 1), "event_date_precision": "year"},
+            {"event_date": D(2024, 5, 20)},
+            {
+                "event_date": None,
+                "event_date_precision": "unknown",
+                "event_date_not_before": D(2022, 2, 24),
+                "event_date_not_after": D(2022, 3, 5),
+            },
+            {
+                "event_date": None,
+                "event_date_precision": "unknown",
+                "event_date_not_after": D(2022, 3, 5),
+            },
+            {
+                "event_date": None,
+                "event_date_precision": "unknown",
+                "event_date_not_before": D(2024, 6, 1),
+            },
+            {"event_date": None, "event_date_precision": "unknown"},
+        ]
+    ):
+        make_case(
+            home_region=(region, other_region, None)[index % 3],
+            force=(Case.Force.ARMY_GROUND, Case.Force.ROSGVARDIA_OMON)[index % 2],
+            confidence=(Case.Confidence.REPORTED, Case.Confidence.UNCONFIRMED)[index % 4 == 3],
+            people_count=(None, 3, 40)[index % 3],
+            people_qualifier=(Case.PeopleQualifier.UNKNOWN, *[Case.PeopleQualifier.EXACT] * 2)[
+                index % 3
+            ],
+            outcomes=[
+                [CaseOutcome.Outcome.DISMISSED],
+                [CaseOutcome.Outcome.SENT_BACK, CaseOutcome.Outcome.CRIMINAL_CASE],
+                [],
+            ][index % 3],
+            **dates,
+        )
+
+
+# Whole months and parts of months, from one side, the other or both.
+DATE_RANGES = [
+    "date_from=2022-03-01",
+    "date_from=2022-03-02",
+    "date_from=2022-03-31",
+    "date_to=2022-03-31",
+    "date_to=2022-03-05",
+    "date_to=2022-02-28",
+    "date_from=2022-02-25&date_to=2022-03-15",
+    "date_from=2022-03-01&date_to=2022-03-31",
+    "date_from=2022-03-06&date_to=2022-03-06",
+    "date_from=2023-06-15&date_to=2024-05-31",
+    "date_from=2024-06-02",
+]
+BROAD = ["", "force=army", "force=rosgvardia_omon", "outcome=dismissed", "confidence=reported"]
+
+
+@pytest.mark.parametrize("broad", BROAD)
+def test_a_date_range_over_a_broad_selection_adds_up_to_the_numbers_counted(
+    dated_cases, monkeypatch, broad
+):
+    # Every selection counts as broad here: its numbers are kept by possible months.
+    monkeypatch.setattr(stats, "BROAD_SELECTION", 0)
+    keys, total = stats.numbers_by_possible_months()
+    monkeypatch.setattr(stats, "aggregate", lambda path, **options: keys)
+
+    assert total == 11
+    for dates in DATE_RANGES:
+        query = QueryDict(f"{broad}&{dates}" if broad else dates)
+        case_filter = CaseFilter(query, queryset=Case.objects.public())
+        expected = stats.counted_numbers(
+            case_filter.qs.order_by(), everything=stats.confidence_chosen(case_filter)
+        )
+
+        added = stats._numbers_of_date_range(stats._selection(case_filter), case_filter)
+
+        assert added == expected, (broad, dates)
+
+
+def test_a_reader_counts_only_the_edge_months_of_a_date_range(client, dated_cases, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(stats, "BROAD_SELECTION", 0)
+    client.get("/stats/?force=army&date_from=2022-01-01")  # the task keeps the months
+    with CaptureQueriesContext(connection) as whole:
+        whole_page = client.get("/stats/?force=army&date_from=2022-03-01")
+    with CaptureQueriesContext(connection) as edge:
+        edge_page = client.get("/stats/?force=army&date_from=2022-03-06")
+    counting = [query["sql"] for query in edge.captured_queries if "GROUPING" in query["sql"]]
+
+    # From 1 March: the army's cases of 15 March 2022, of March 2022, of 20 May 2024 and
+    # of "before 5 March 2022", all added up from the kept months.
+    assert not any("GROUPING" in query["sql"] for query in whole.captured_queries)
+    figure = "Confirmed and reported cases</dt><dd>{}</dd>"
+    assert figure.format(4) in whole_page.content.decode()
+    # From 6 March the case "before 5 March" is not found; only the cases whose possible
+    # days end in March were counted.
+    assert len(counting) == 1 and '"event_date_latest" <= ' in counting[0]
+    assert figure.format(3) in edge_page.content.decode()

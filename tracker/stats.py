@@ -158,13 +158,17 @@ ONE_PASS_COLUMNS = tuple(
 )
 
 
-def _numbers_in_one_statement(cases, *, uncounted_apart=False):
+def _numbers_in_one_statement(cases, *, uncounted_apart=False, by_possible_months=False):
     """compute_numbers() on PostgreSQL: one pass over the selected cases, counted by
     GROUPING SETS (tracker/lookups.py keeps each case's outcomes on it). At a million
     cases this is one pass instead of four. With `uncounted_apart`, what
     `counted_numbers` gives, from the same pass: the numbers of the counted cases, and
-    how many unconfirmed ones there are (`uncounted`)."""
-    statement, params = one_statement_sql(cases, uncounted_apart=uncounted_apart)
+    how many unconfirmed ones there are (`uncounted`). With `by_possible_months`, those
+    numbers for each (month of the earliest possible day, month of the latest) of the
+    selected cases, as ISO first days (None, None for the undated), from the same pass."""
+    statement, params = one_statement_sql(
+        cases, uncounted_apart=uncounted_apart, by_possible_months=by_possible_months
+    )
     with transaction.atomic(using=cases.db), connections[cases.db].cursor() as cursor:
         # Not compiled by the JIT, which cost more (about 230 ms at 200,000 selected
         # cases) than it saved; every set hashed in memory. Both end with the transaction.
@@ -172,7 +176,19 @@ def _numbers_in_one_statement(cases, *, uncounted_apart=False):
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     codes = dict(Region.objects.using(cases.db).values_list("id", "code"))
-    numbers = _numbers_from_rows(_outcomes_counted(rows, codes))
+    if not by_possible_months:
+        return _numbers_of_rows(rows, codes, uncounted_apart=uncounted_apart)
+    by_months = {}
+    for *row, earliest_month, latest_month in rows:
+        by_months.setdefault((earliest_month, latest_month), []).append(row)
+    return {
+        months: {"uncounted": 0, **_numbers_of_rows(part, codes, uncounted_apart=uncounted_apart)}
+        for months, part in by_months.items()
+    }
+
+
+def _numbers_of_rows(rows, region_codes, *, uncounted_apart):
+    numbers = _numbers_from_rows(_outcomes_counted(rows, region_codes))
     if uncounted_apart:
         numbers["uncounted"] = next(
             (uncounted for grouping, *_values, uncounted in rows if grouping == EVERYTHING_SET),
@@ -181,16 +197,24 @@ def _numbers_in_one_statement(cases, *, uncounted_apart=False):
     return numbers
 
 
-def one_statement_sql(cases, *, uncounted_apart=False):
+def one_statement_sql(cases, *, uncounted_apart=False, by_possible_months=False):
     """The SQL and parameters of `_numbers_in_one_statement`. The outcomes are counted
     by their combination on each case (a grouping set on the JSON list itself: a few
     dozen combinations), which `_outcomes_counted` adds up per outcome: no second pass
     over the selection, and no row per outcome. On PostgreSQL the selection is read from
     the index of its narrowest filter, which carries every column read here (migrations
     0016 and 0017): an index-only scan, not the wide rows. Each row ends with the number of
-    unconfirmed cases in its group, left out of its other numbers if `uncounted_apart`."""
-    inner, params = cases.order_by().values_list(*ONE_PASS_COLUMNS).query.sql_with_params()
+    unconfirmed cases in its group, left out of its other numbers if `uncounted_apart`,
+    then, `by_possible_months`, with the months of the group's possible days."""
+    columns = ONE_PASS_COLUMNS
+    if by_possible_months:
+        columns += ("event_date_earliest", "event_date_latest")
+    inner, params = cases.order_by().values_list(*columns).query.sql_with_params()
     counted = "confidence <> %s" if uncounted_apart else "TRUE"
+    months, by_months = "", ""
+    if by_possible_months:
+        months = ", earliest_month, latest_month"
+        by_months = "earliest_month, latest_month,"
     # Grouped by the region's id and by the day, not by the region's code (a join) and
     # the month (a function call per case): at 265,000 selected cases, 440 → 300 ms.
     # `_outcomes_counted` names the regions and adds the days up into months.
@@ -198,19 +222,25 @@ def one_statement_sql(cases, *, uncounted_apart=False):
         SELECT GROUPING(force, refusal_kind, confidence, region, day, outcomes), force,
                refusal_kind, confidence, region, day::text, outcomes,
                COUNT(*) FILTER (WHERE counted), SUM(people) FILTER (WHERE counted),
-               COUNT(*) FILTER (WHERE NOT counted)
+               COUNT(*) FILTER (WHERE NOT counted){months}
         FROM (
             SELECT force, refusal_kind, confidence, home_region AS region, event_date AS day,
                    people_count AS people, outcome_codes AS outcomes, {counted} AS counted
+                   {_POSSIBLE_MONTHS_SQL if by_possible_months else ""}
             FROM ({inner}) AS selected
         ) AS s
-        GROUP BY GROUPING SETS (
+        GROUP BY {by_months} GROUPING SETS (
             (), (force), (refusal_kind), (confidence), (region), (day), (outcomes)
         )
     """  # noqa: S608 (the inner SQL is Django's, its values are parameters)
     if uncounted_apart:
         params = (Case.Confidence.UNCONFIRMED, *params)
     return statement, params
+
+
+_POSSIBLE_MONTHS_SQL = """,
+    date_trunc('month', event_date_earliest)::date::text AS earliest_month,
+    date_trunc('month', event_date_latest)::date::text AS latest_month"""
 
 
 # GROUPING(…, outcomes) of the rows grouped by the outcomes alone, and of the row of
@@ -497,6 +527,23 @@ BROAD_FILTERS = ("confidence", "force", "kind", "service_status")
 BROAD_SELECTION = 100_000
 
 
+def _broad_sizes(public):
+    """How many published cases each selection of BROAD_FILTERS values selects, force
+    groups included, the empty selection (every case) too; from one GROUP BY."""
+    fine = public.order_by().values_list("confidence", "force", "refusal_kind", "service_status")
+    sizes = {}
+    for confidence, force, kind, status, count in fine.annotate(n=Count("id")):
+        forces = [force, *(group for group, _ in FORCE_GROUPS if force.startswith(f"{group}_"))]
+        for chosen in itertools.product(
+            [None, confidence], [None, *forces], [None, kind], [None, status]
+        ):
+            selection = tuple(
+                (name, value) for name, value in zip(BROAD_FILTERS, chosen, strict=True) if value
+            )
+            sizes[selection] = sizes.get(selection, 0) + count
+    return sizes
+
+
 def numbers_of_broad_combinations():
     """The numbers of /stats/ (as `case_statistics` would compute them) for every
     combination of two or more BROAD_FILTERS values, force groups included, that selects
@@ -505,26 +552,21 @@ def numbers_of_broad_combinations():
     then counted by the same statement as on demand (some fifteen at a million cases,
     about 5 s in the task worker). PostgreSQL only."""
     public = Case.objects.public()
-    fine = public.order_by().values_list("confidence", "force", "refusal_kind", "service_status")
-    sizes, published = {}, 0
-    for confidence, force, kind, status, count in fine.annotate(n=Count("id")):
-        published += count
-        forces = [force, *(group for group, _ in FORCE_GROUPS if force.startswith(f"{group}_"))]
-        for chosen in itertools.product(
-            [None, confidence], [None, *forces], [None, kind], [None, status]
-        ):
-            selection = tuple(
-                (name, value) for name, value in zip(BROAD_FILTERS, chosen, strict=True) if value
-            )
-            if len(selection) >= 2:
-                sizes[selection] = sizes.get(selection, 0) + count
+    sizes = _broad_sizes(public)
     kept = {}
     for selection, size in sizes.items():
-        if size > BROAD_SELECTION:
-            case_filter = CaseFilter(QueryDict(urlencode(selection)), queryset=public)
-            cases = case_filter.qs.order_by()
-            kept[selection] = counted_numbers(cases, everything=confidence_chosen(case_filter))
-    return kept, published
+        if len(selection) >= 2 and size > BROAD_SELECTION:
+            kept[selection] = _counted_numbers_of(selection, public)
+    return kept, sizes.get((), 0)
+
+
+def _counted_numbers_of(selection, public, **options):
+    case_filter = CaseFilter(QueryDict(urlencode(selection)), queryset=public)
+    cases = case_filter.qs.order_by()
+    if options:
+        everything = confidence_chosen(case_filter)
+        return _numbers_in_one_statement(cases, uncounted_apart=not everything, **options)
+    return counted_numbers(cases, everything=confidence_chosen(case_filter))
 
 
 BROAD_COMBINATIONS = "tracker.stats.numbers_of_broad_combinations"
@@ -541,6 +583,160 @@ def _kept_broad_combination(selection, using):
         return None
     kept = aggregate(BROAD_COMBINATIONS, compute_first=False)
     return None if kept is None else kept.get(tuple(selection))
+
+
+# A date range narrows a broad selection (every case, one force, a status, a kind, an
+# outcome, a region, a broad combination) without making it small: from 2024 on is most
+# of the record, and counting it took 0.4–0.5 s at a million cases. For each selection
+# that selects more than BROAD_SELECTION cases, the task keeps the numbers of its cases
+# split by the months of their possible days (earliest, latest; tracker/models/
+# possible_dates.py), each under its own cache key. A date range adds up the months it
+# covers whole; only the cases whose possible days end in the month of `date_from` or
+# begin in the month of `date_to` (when the range does not take that month whole) are
+# counted when asked: a month's cases of the selection, from the dates' indexes.
+DATE_FILTERS = ("date_from", "date_to")
+POSSIBLE_MONTHS = "tracker.stats.numbers_by_possible_months"
+POSSIBLE_MONTHS_KEY = "tracker:public:possible-months:{digest}"
+
+
+def numbers_by_possible_months():
+    """For every broad selection (above): the cache key of its numbers by possible
+    months, each key written here ({(earliest month, latest month): numbers}, as
+    `_numbers_in_one_statement` gives them); and how many published cases there are.
+    One statement per selection (about 30 s in all at a million cases, in the task
+    worker). PostgreSQL only."""
+    public = Case.objects.public()
+    sizes = _broad_sizes(public)
+    # One outcome or one region alone.
+    outcomes = public.order_by().values_list("outcome_codes").annotate(n=Count("id"))
+    for codes, count in outcomes:
+        for code in codes or ():
+            sizes[(("outcome", code),)] = sizes.get((("outcome", code),), 0) + count
+    regions = public.order_by().values_list("home_region__code").annotate(n=Count("id"))
+    sizes.update(((("region", code),), count) for code, count in regions if code)
+    keys = {}
+    for selection, size in sizes.items():
+        if size > BROAD_SELECTION:
+            numbers = _counted_numbers_of(selection, public, by_possible_months=True)
+            keys[selection] = _possible_months_key(selection)
+            cache.set(keys[selection], numbers, None)
+    return keys, sizes.get((), 0)
+
+
+def _possible_months_key(selection):
+    digest = hashlib.sha256(repr(tuple(selection)).encode()).hexdigest()[:32]
+    return POSSIBLE_MONTHS_KEY.format(digest=digest)
+
+
+def _numbers_of_date_range(selection, case_filter):
+    """The statistics of a date range over a broad selection from the numbers kept by
+    possible months, with the edge months counted when asked; None unless `selection` is
+    one such and they have been computed."""
+    dates = dict(pair for pair in selection if pair[0] in DATE_FILTERS)
+    broad = tuple(pair for pair in selection if pair[0] not in DATE_FILTERS)
+    using = case_filter.queryset.db
+    if not dates or connections[using].vendor != "postgresql":
+        return None
+    keys = aggregate(POSSIBLE_MONTHS, compute_first=False)
+    by_months = cache.get(keys[broad]) if keys and broad in keys else None
+    if by_months is None:
+        return None
+    date_from, date_to = (
+        datetime.date.fromisoformat(dates[name]) if name in dates else None for name in DATE_FILTERS
+    )
+    whole, edges = [], False
+    for months, numbers in by_months.items():
+        taken = _taken(months, date_from, date_to)
+        if taken is WHOLE:
+            whole.append(numbers)
+        edges = edges or taken is EDGE
+    if edges:
+        cases = case_filter.qs.order_by().filter(_edge_months(date_from, date_to))
+        whole.append(counted_numbers(cases, everything=confidence_chosen(case_filter)))
+    return _sum_of_numbers(whole)
+
+
+WHOLE, EDGE, NONE = "whole", "edge", "none"
+
+
+def _month_of(day):
+    return day.replace(day=1).isoformat()
+
+
+def _last_day_of_month(day):
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
+def _taken(months, date_from, date_to):
+    """Whether the cases whose possible days begin in the month `earliest` and end in the
+    month `latest` are all (WHOLE), none (NONE) or some (EDGE) of those the date range
+    finds (a case is found when its possible days overlap the range)."""
+    earliest, latest = months
+    if earliest is None:
+        return NONE  # no date: no date filter finds it
+    taken = WHOLE
+    if date_from is not None:
+        if latest < _month_of(date_from):
+            return NONE
+        if latest == _month_of(date_from) and date_from.day != 1:
+            taken = EDGE
+    if date_to is not None:
+        if earliest > _month_of(date_to):
+            return NONE
+        if earliest == _month_of(date_to) and date_to != _last_day_of_month(date_to):
+            taken = EDGE
+    return taken
+
+
+def _edge_months(date_from, date_to):
+    """The cases of the EDGE months: whose possible days end in the month of `date_from`
+    or begin in the month of `date_to`, where the range does not take that month whole."""
+    edge = Q(pk__in=[])
+    if date_from is not None and date_from.day != 1:
+        edge |= Q(
+            event_date_latest__gte=date_from.replace(day=1),
+            event_date_latest__lte=_last_day_of_month(date_from),
+        )
+    if date_to is not None and date_to != _last_day_of_month(date_to):
+        edge |= Q(
+            event_date_earliest__gte=date_to.replace(day=1),
+            event_date_earliest__lte=_last_day_of_month(date_to),
+        )
+    return edge
+
+
+def _sum_of_numbers(parts):
+    """The numbers of the cases of all `parts` (numbers of disjoint sets of cases)."""
+    counts = {field: dict.fromkeys(choices.values, 0) for field, choices in COUNTED_FIELDS.items()}
+    cases, people, undated, uncounted = 0, None, 0, 0
+    regions, outcomes, months = {}, {}, {}
+    for numbers in parts:
+        figures = numbers["figures"]
+        cases += figures["cases"]
+        undated += figures["undated"]
+        uncounted += numbers["uncounted"]
+        if figures["people"] is not None:
+            people = (people or 0) + figures["people"]
+        for field, values in numbers["counts"].items():
+            for value, count in values.items():
+                counts[field][value] += count
+        for totals, part in ((regions, numbers["regions"]), (outcomes, numbers["outcomes"])):
+            for code, count in part.items():
+                totals[code] = totals.get(code, 0) + count
+        for month, count, month_people in numbers["months"]:
+            if count:
+                then = months.get(month, (0, 0))
+                months[month] = (then[0] + count, then[1] + month_people)
+    return {
+        "figures": {"cases": cases, "people": people, "regions": len(regions), "undated": undated},
+        "counts": counts,
+        "months": _month_series(months),
+        "regions": regions,
+        "outcomes": outcomes,
+        "uncounted": uncounted,
+    }
 
 
 def _month_series(found):
@@ -633,12 +829,15 @@ def case_statistics(case_filter):
         numbers = broad
     else:
         key = _cache_key(case_filter)
-        # The filter's own ordering is dropped: it would otherwise join the GROUP BY.
-        cases = case_filter.qs.order_by()
-        everything = confidence_chosen(case_filter)
-        numbers = cache.get_or_set(
-            key, lambda: counted_numbers(cases, everything=everything), STATS_CACHE_SECONDS
-        )
+        numbers = cache.get(key)
+        if numbers is None:
+            # A date range over a broad selection is added up from its months; anything
+            # else is counted. The filter's own ordering is dropped: it would otherwise
+            # join the GROUP BY.
+            numbers = _numbers_of_date_range(selection, case_filter) or counted_numbers(
+                case_filter.qs.order_by(), everything=confidence_chosen(case_filter)
+            )
+            cache.set(key, numbers, STATS_CACHE_SECONDS)
     charts = [*_month_charts(numbers), *_category_charts(numbers)]
     figures = {**numbers["figures"], "uncounted": numbers.get("uncounted", 0)}
     return figures, charts, numbers["regions"]
@@ -756,9 +955,13 @@ def _filter_params(request):
 def stats(request):
     # Drawing the charts costs tens of milliseconds: the page's content is cached for
     # anonymous readers like the listing's, and drawn again once a task has new
-    # statistics of the whole record or of the single filters.
+    # statistics of the whole record, of the single filters, of the broad combinations or
+    # by possible months.
     content = cached_content(
-        request, "stats", lambda: _stats_content(request), stamps=[EVERY_CASE, BY_SINGLE_FILTER]
+        request,
+        "stats",
+        lambda: _stats_content(request),
+        stamps=[EVERY_CASE, BY_SINGLE_FILTER, BROAD_COMBINATIONS, POSSIBLE_MONTHS],
     )
     return render(request, "tracker/stats.html", {"content": content})
 
