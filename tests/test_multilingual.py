@@ -205,3 +205,23 @@ def test_a_retraction_reason_is_written_in_the_original_language_and_may_be_tran
     assert "Источник отозвал." in page
     page = reader(client, "uk").get(english_only.get_absolute_url()).content.decode()
     assert "The source withdrew its report." in page
+
+
+def test_the_moderators_case_list_pages_through_in_russian_keeping_the_filter(
+    moderator_client, monkeypatch, region
+):
+    from moderation.views import cases as case_views
+
+    monkeypatch.setattr(case_views, "CASES_PER_PAGE", 2)
+    for number in range(5):
+        make_case(title=f"Case {number}")
+    url = reverse("moderation:case_list")
+
+    page = moderator_client.get(
+        url, {"translation": "needed", "page": 2}, HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+
+    # Both links keep the filter and carry no empty cursor; the page says where it is.
+    assert '<a rel="prev" href="?translation=needed">← Назад</a>' in page
+    assert '<a rel="next" href="?translation=needed&amp;page=3">Дальше →</a>' in page
+    assert "<span>Страница 2</span>" in page
