@@ -120,7 +120,7 @@ def page_is_cacheable(request):
     )
 
 
-def cached_content(request, name, render, stamps=()):
+def cached_content(request, name, render, stamps=(), keep=lambda: True):
     """`render()`'s HTML for this page, from the cache when an anonymous reader asked for
     the same URL in the same language within PUBLIC_PAGE_CACHE_SECONDS, since the last
     change, and with the same values of the aggregates at dotted paths `stamps` (see
@@ -129,7 +129,8 @@ def cached_content(request, name, render, stamps=()):
     One round trip to the cache for a page served from it: the version, the stamps and
     the page are read together, the page stored with the version and stamps it was drawn
     with (the same entry, kept STALE_TIMEOUT, is the page served while the database is
-    unavailable)."""
+    unavailable). A drawing is not kept when `keep()`, asked after it, says so (a page
+    saying its numbers are still being counted)."""
     if not page_is_cacheable(request):
         with _drawn_for(current_version()):
             return render()
@@ -153,7 +154,8 @@ def cached_content(request, name, render, stamps=()):
         if stored is None:
             raise
         return mark_safe(stored[3])  # noqa: S308 (the last rendering, whatever its age)
-    cache.set(key, (version, variant, time.time(), content), STALE_TIMEOUT)
+    if keep():
+        cache.set(key, (version, variant, time.time(), content), STALE_TIMEOUT)
     return mark_safe(content)  # noqa: S308
 
 
@@ -231,14 +233,14 @@ def _compute_aggregate(path, version):
 @task()
 def refresh_aggregate(path):
     version = current_version()
-    with _aggregate_statement_timeout():
+    with aggregate_statement_timeout():
         _compute_aggregate(path, version)
     cache.set(STAMP_KEY.format(path=path), f"{version}:{time.time()}", None)
     return version
 
 
 @contextlib.contextmanager
-def _aggregate_statement_timeout():
+def aggregate_statement_timeout():
     """On PostgreSQL, the statements within get AGGREGATE_STATEMENT_TIMEOUT_MS instead of
     a reader's DATABASE_STATEMENT_TIMEOUT_MS: one transaction on the primary (where a
     task reads), whose SET LOCAL ends with it. Inside a caller's transaction (the task

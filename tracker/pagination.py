@@ -123,7 +123,7 @@ def bounded_rows(using, statement, params, timeout_ms):
                         "ROLLBACK TO SAVEPOINT bounded_rows; RELEASE SAVEPOINT bounded_rows"
                     )
     except OperationalError as error:
-        if _sqlstate(error) == QUERY_CANCELED:
+        if query_canceled(error):
             return None
         raise
 
@@ -131,9 +131,10 @@ def bounded_rows(using, statement, params, timeout_ms):
 QUERY_CANCELED = "57014"
 
 
-def _sqlstate(error):
+def query_canceled(error):
+    """Whether a database error is PostgreSQL cancelling a statement (its time limit)."""
     cause = error.__cause__
-    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) == QUERY_CANCELED
 
 
 def planner_estimate(queryset):

@@ -176,6 +176,10 @@ AGGREGATE_STATEMENT_TIMEOUT_MS = env_int("AGGREGATE_STATEMENT_TIMEOUT_MS", 10 * 
 # past it the page says "more than N" (the rows it has seen) and is still served within
 # its budget (tracker/pagination.py::bounded_rows). 0: no limit of its own.
 LISTING_COUNT_TIMEOUT_MS = env_int("LISTING_COUNT_TIMEOUT_MS", 50)
+# PostgreSQL: /stats/ counts a selection nothing keeps (a search, an outlet, a combination)
+# for this long (ms) in the reader's request; past it the task worker counts it and the
+# page says the statistics are being counted (tracker/stats.py). 0: no limit of its own.
+STATS_COUNT_TIMEOUT_MS = env_int("STATS_COUNT_TIMEOUT_MS", 250)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (

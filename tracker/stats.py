@@ -8,25 +8,35 @@ import datetime
 import hashlib
 import itertools
 import json
-from urllib.parse import urlencode
+import time
+from urllib.parse import parse_qsl, urlencode
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from django_tasks import task
 
-from .cache import aggregate, cached_content
+from .cache import (
+    REFRESH_GRACE_SECONDS,
+    STALE_TIMEOUT,
+    aggregate,
+    aggregate_statement_timeout,
+    cached_content,
+)
 from .charts import bar_chart, column_chart
 from .facets import chips
 from .filters import FORCE_GROUPS, CaseFilter
 from .models import Case, CaseOutcome, Region
+from .pagination import query_canceled
 from .tilemap import region_names, tile_map
 
 TOP_REGIONS = 20
@@ -158,23 +168,35 @@ ONE_PASS_COLUMNS = tuple(
 )
 
 
-def _numbers_in_one_statement(cases, *, uncounted_apart=False, by_possible_months=False):
+def _numbers_in_one_statement(
+    cases, *, uncounted_apart=False, by_possible_months=False, timeout_ms=None
+):
     """compute_numbers() on PostgreSQL: one pass over the selected cases, counted by
     GROUPING SETS (tracker/lookups.py keeps each case's outcomes on it). At a million
     cases this is one pass instead of four. With `uncounted_apart`, what
     `counted_numbers` gives, from the same pass: the numbers of the counted cases, and
     how many unconfirmed ones there are (`uncounted`). With `by_possible_months`, those
     numbers for each (month of the earliest possible day, month of the latest) of the
-    selected cases, as ISO first days (None, None for the undated), from the same pass."""
+    selected cases, as ISO first days (None, None for the undated), from the same pass.
+    With `timeout_ms`, None if the statement runs longer than that."""
     statement, params = one_statement_sql(
         cases, uncounted_apart=uncounted_apart, by_possible_months=by_possible_months
     )
-    with transaction.atomic(using=cases.db), connections[cases.db].cursor() as cursor:
-        # Not compiled by the JIT, which cost more (about 230 ms at 200,000 selected
-        # cases) than it saved; every set hashed in memory. Both end with the transaction.
-        cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    try:
+        with transaction.atomic(using=cases.db), connections[cases.db].cursor() as cursor:
+            # Not compiled by the JIT, which cost more (about 230 ms at 200,000 selected
+            # cases) than it saved; every set hashed in memory. They end with the
+            # transaction; the time limit is lifted at once, for a caller's transaction.
+            limit = f"SET LOCAL statement_timeout = {int(timeout_ms)}; " if timeout_ms else ""
+            cursor.execute(f"SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; {limit}")
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+            if timeout_ms:
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+    except OperationalError as error:
+        if timeout_ms and query_canceled(error):
+            return None
+        raise
     codes = dict(Region.objects.using(cases.db).values_list("id", "code"))
     if not by_possible_months:
         return _numbers_of_rows(rows, codes, uncounted_apart=uncounted_apart)
@@ -628,10 +650,11 @@ def _possible_months_key(selection):
     return POSSIBLE_MONTHS_KEY.format(digest=digest)
 
 
-def _numbers_of_date_range(selection, case_filter):
+def _numbers_of_date_range(selection, case_filter, *, timeout_ms=None):
     """The statistics of a date range over a broad selection from the numbers kept by
     possible months, with the edge months counted when asked; None unless `selection` is
-    one such and they have been computed."""
+    one such and they have been computed; TOO_LONG if counting the edge months took
+    longer than `timeout_ms`."""
     dates = dict(pair for pair in selection if pair[0] in DATE_FILTERS)
     broad = tuple(pair for pair in selection if pair[0] not in DATE_FILTERS)
     using = case_filter.queryset.db
@@ -652,8 +675,16 @@ def _numbers_of_date_range(selection, case_filter):
         edges = edges or taken is EDGE
     if edges:
         cases = case_filter.qs.order_by().filter(_edge_months(date_from, date_to))
-        whole.append(counted_numbers(cases, everything=confidence_chosen(case_filter)))
+        edge = counted_numbers(
+            cases, everything=confidence_chosen(case_filter), timeout_ms=timeout_ms
+        )
+        if edge is None:
+            return TOO_LONG
+        whole.append(edge)
     return _sum_of_numbers(whole)
+
+
+TOO_LONG = object()
 
 
 WHOLE, EDGE, NONE = "whole", "edge", "none"
@@ -762,9 +793,56 @@ def _selection(case_filter):
     return selected
 
 
-def _cache_key(case_filter):
-    digest = hashlib.sha256(repr(_selection(case_filter)).encode()).hexdigest()
-    return f"stats:v3:{digest}"
+def _cache_key(selection, kind="numbers"):
+    """Where the numbers of a selection (`_selection`) are kept: for STATS_CACHE_SECONDS
+    ("numbers"), as last counted by the task worker ("last"), and when the worker was
+    asked to count them ("counting")."""
+    digest = hashlib.sha256(repr(list(selection)).encode()).hexdigest()
+    return f"stats:v3:{kind}:{digest}"
+
+
+class StatisticsPending(Exception):
+    """The task worker is counting the statistics of the selection."""
+
+
+def _counted(selection, case_filter):
+    """The statistics of a selection nothing keeps whole: a date range over a broad
+    selection added up from its months, anything else counted. Counted in the request
+    when that takes at most STATS_COUNT_TIMEOUT_MS on PostgreSQL; past it the task worker
+    counts the selection (once, whoever asks), and meanwhile a reader gets the numbers
+    it last counted for the selection or, if there are none, StatisticsPending. If no
+    worker has delivered within REFRESH_GRACE_SECONDS (none running), the reader counts
+    them as before, under the request's own statement limit."""
+    cases, everything = case_filter.qs.order_by(), confidence_chosen(case_filter)
+    asked = cache.get(_cache_key(selection, "counting"))
+    if asked is not None and time.time() - asked > REFRESH_GRACE_SECONDS:
+        return counted_numbers(cases, everything=everything)
+    if asked is None:
+        timeout_ms = settings.STATS_COUNT_TIMEOUT_MS
+        numbers = _numbers_of_date_range(selection, case_filter, timeout_ms=timeout_ms)
+        if numbers is None:
+            numbers = counted_numbers(cases, everything=everything, timeout_ms=timeout_ms)
+        if numbers not in (None, TOO_LONG):
+            return numbers
+        if cache.add(_cache_key(selection, "counting"), time.time(), 2 * REFRESH_GRACE_SECONDS):
+            count_statistics.enqueue(urlencode(selection))
+    # A backend that ran the task at once (tests, development) has the numbers.
+    numbers = cache.get(_cache_key(selection)) or cache.get(_cache_key(selection, "last"))
+    if numbers is None:
+        raise StatisticsPending
+    return numbers
+
+
+@task()
+def count_statistics(query):
+    """The task worker's count of the statistics of a selection (`_selection`, as a
+    query string) that took a reader's request too long."""
+    selection = parse_qsl(query, keep_blank_values=True)
+    with aggregate_statement_timeout():
+        numbers = _counted_numbers_of(selection, Case.objects.public())
+    cache.set(_cache_key(selection), numbers, STATS_CACHE_SECONDS)
+    cache.set(_cache_key(selection, "last"), numbers, STALE_TIMEOUT)
+    cache.delete(_cache_key(selection, "counting"))
 
 
 def confidence_chosen(case_filter):
@@ -777,14 +855,18 @@ def confidence_chosen(case_filter):
     )
 
 
-def counted_numbers(cases, *, everything=False):
+def counted_numbers(cases, *, everything=False, timeout_ms=None):
     """`compute_numbers` over the cases the figures count (confirmed and reported, unless
     `everything` because the reader chose a confidence), and how many unconfirmed cases
-    that leaves out (`uncounted`)."""
+    that leaves out (`uncounted`). On PostgreSQL with `timeout_ms`, None if counting
+    takes longer than that."""
+    if connections[cases.db].vendor == "postgresql":
+        numbers = _numbers_in_one_statement(
+            cases, uncounted_apart=not everything, timeout_ms=timeout_ms
+        )
+        return {"uncounted": 0, **numbers} if numbers is not None else None
     if everything:
         return {**compute_numbers(cases), "uncounted": 0}
-    if connections[cases.db].vendor == "postgresql":
-        return _numbers_in_one_statement(cases, uncounted_apart=True)
     return {**compute_numbers(cases.counted()), "uncounted": cases.uncounted().count()}
 
 
@@ -828,15 +910,10 @@ def case_statistics(case_filter):
         # And those of a combination of broad filters selecting very many cases.
         numbers = broad
     else:
-        key = _cache_key(case_filter)
+        key = _cache_key(selection)
         numbers = cache.get(key)
         if numbers is None:
-            # A date range over a broad selection is added up from its months; anything
-            # else is counted. The filter's own ordering is dropped: it would otherwise
-            # join the GROUP BY.
-            numbers = _numbers_of_date_range(selection, case_filter) or counted_numbers(
-                case_filter.qs.order_by(), everything=confidence_chosen(case_filter)
-            )
+            numbers = _counted(selection, case_filter)  # may raise StatisticsPending
             cache.set(key, numbers, STATS_CACHE_SECONDS)
     charts = [*_month_charts(numbers), *_category_charts(numbers)]
     figures = {**numbers["figures"], "uncounted": numbers.get("uncounted", 0)}
@@ -957,29 +1034,45 @@ def stats(request):
     # anonymous readers like the listing's, and drawn again once a task has new
     # statistics of the whole record, of the single filters, of the broad combinations or
     # by possible months.
+    # A page saying the numbers are still being counted is not kept, and looks again
+    # in a few seconds by itself.
+    counting = []
     content = cached_content(
         request,
         "stats",
-        lambda: _stats_content(request),
+        lambda: _stats_content(request, counting),
         stamps=[EVERY_CASE, BY_SINGLE_FILTER, BROAD_COMBINATIONS, POSSIBLE_MONTHS],
+        keep=lambda: not counting,
     )
-    return render(request, "tracker/stats.html", {"content": content})
+    context = {"content": content, "counting": bool(counting), "look_again": LOOK_AGAIN_SECONDS}
+    return render(request, "tracker/stats.html", context)
 
 
-def _stats_content(request):
+# How soon a page whose statistics are being counted looks again.
+LOOK_AGAIN_SECONDS = 5
+
+
+def _stats_content(request, counting):
     # Like the listing: a filter value that cannot be understood is shown with its error
     # and ignored, and the other filters still apply.
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
-    figures, charts, regions = case_statistics(case_filter)
     context = {
         "filter": case_filter,
-        "figures": figures,
-        "charts": charts,
-        "map": tile_map(regions, _filter_params(request)),
         "query_string": request.GET.urlencode(),
         "confidence_chosen": confidence_chosen(case_filter),
-        "uncounted_url": uncounted_url(request.GET),
     }
+    try:
+        figures, charts, regions = case_statistics(case_filter)
+    except StatisticsPending:
+        counting.append(True)
+        context["counting"] = True
+    else:
+        context |= {
+            "figures": figures,
+            "charts": charts,
+            "map": tile_map(regions, _filter_params(request)),
+            "uncounted_url": uncounted_url(request.GET),
+        }
     return render_to_string("tracker/_stats_content.html", context, request)
 
 
@@ -1001,7 +1094,16 @@ def chart_svg(request, chart_id):
     """One chart as an SVG file of its own, with the filter it shows and a credit line:
     for a journalist's article or a researcher's slides."""
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.public())
-    _figures, charts, _regions = case_statistics(case_filter)
+    try:
+        _figures, charts, _regions = case_statistics(case_filter)
+    except StatisticsPending:
+        response = HttpResponse(
+            _("The statistics of this filter are being counted; try again in a few seconds."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(LOOK_AGAIN_SECONDS)
+        return response
     chart = next((chart for chart in charts if chart.id == chart_id), None)
     if chart is None or chart.is_empty:
         raise Http404
