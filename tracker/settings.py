@@ -179,7 +179,7 @@ LISTING_COUNT_TIMEOUT_MS = env_int("LISTING_COUNT_TIMEOUT_MS", 50)
 # PostgreSQL: /stats/ counts a selection nothing keeps (a search, an outlet, a combination)
 # for this long (ms) in the reader's request; past it the task worker counts it and the
 # page says the statistics are being counted (tracker/stats.py). 0: no limit of its own.
-STATS_COUNT_TIMEOUT_MS = env_int("STATS_COUNT_TIMEOUT_MS", 250)
+STATS_COUNT_TIMEOUT_MS = env_int("STATS_COUNT_TIMEOUT_MS", 200)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (
