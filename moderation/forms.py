@@ -460,6 +460,14 @@ class CaseEditForm(CaseForm):
 LEGAL_EVENT_FIELDS = ("court", "legal_basis", "claimants", "result", "closed_hearing")
 
 
+def _by_language(data, prefix):
+    return {
+        language: data[f"{prefix}_{language}"]
+        for language in CONTENT_LANGUAGES
+        if data.get(f"{prefix}_{language}")
+    }
+
+
 class MergeForm(forms.Form):
     case = forms.IntegerField(
         label=_("Case number"),
@@ -476,12 +484,11 @@ class MergeForm(forms.Form):
     people_qualifier = forms.ChoiceField(
         label=_("Number is"), choices=Case.PeopleQualifier.choices, required=False
     )
-    summary_addition = forms.CharField(
-        label=_("Add to the summary"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Neutral words, no private details; appended to the case summary."),
-    )
+    # What a merge adds to the text is written in every language the case is written
+    # in, so that no reader misses it (labels: __init__).
+    summary_addition_en = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary_addition_ru = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary_addition_uk = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     event_date = forms.DateField(
         label=_("Timeline event: date"),
         required=False,
@@ -498,9 +505,9 @@ class MergeForm(forms.Form):
         choices=[("", "—")] + list(CaseEvent.Kind.choices),
         required=False,
     )
-    event_description = forms.CharField(
-        label=_("Timeline event: what happened"), required=False, max_length=1000
-    )
+    event_description_en = forms.CharField(required=False, max_length=1000)
+    event_description_ru = forms.CharField(required=False, max_length=1000)
+    event_description_uk = forms.CharField(required=False, max_length=1000)
     # A timeline event that is a step of legal proceedings says more (tracker LEGAL_KINDS).
     event_court = forms.CharField(label=_("Legal step: court"), required=False, max_length=200)
     event_legal_basis = forms.ChoiceField(
@@ -532,11 +539,65 @@ class MergeForm(forms.Form):
     def __init__(self, *args, report_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.report_text = report_text
+        for language in CONTENT_LANGUAGES:
+            name = {"language": ContentLanguage(language).label}
+            addition = self.fields[f"summary_addition_{language}"]
+            addition.label = _("Add to the summary, in %(language)s") % name
+            addition.help_text = (
+                _("Neutral words, no private details; appended to the summary in %(language)s.")
+                % name
+            )
+            description = self.fields[f"event_description_{language}"]
+            description.label = _("Timeline event: what happened, in %(language)s") % name
+            for field in (addition, description):
+                field.widget.attrs["lang"] = language
 
-    def clean_summary_addition(self):
-        addition = self.cleaned_data["summary_addition"]
+    def _clean_addition(self, language):
+        addition = self.cleaned_data[f"summary_addition_{language}"]
         refuse_verbatim(addition, self.report_text)
         return addition
+
+    def clean_summary_addition_en(self):
+        return self._clean_addition("en")
+
+    def clean_summary_addition_ru(self):
+        return self._clean_addition("ru")
+
+    def clean_summary_addition_uk(self):
+        return self._clean_addition("uk")
+
+    def _in_the_case_languages(self, case, prefix):
+        """Text added in some language must be added in each language the case is
+        written in (else its readers in one of them would not see it), and in no other
+        (a version the case does not have yet is written whole when it is translated)."""
+        given = {lang for lang in CONTENT_LANGUAGES if self.cleaned_data.get(f"{prefix}_{lang}")}
+        if not given:
+            return
+        written = {
+            lang
+            for lang in CONTENT_LANGUAGES
+            if lang == case.original_language or case.text_in("summary", lang)
+        }
+        for language in CONTENT_LANGUAGES:
+            name = {"language": ContentLanguage(language).label, "id": case.pk}
+            if language in written and language not in given:
+                self.add_error(
+                    f"{prefix}_{language}",
+                    _(
+                        "Case #%(id)s is also written in %(language)s: add the same in that "
+                        "language, so that its readers see it too."
+                    )
+                    % name,
+                )
+            elif language in given and language not in written:
+                self.add_error(
+                    f"{prefix}_{language}",
+                    _(
+                        "Case #%(id)s has no version in %(language)s yet: leave this empty; "
+                        "it is written whole when the case is translated."
+                    )
+                    % name,
+                )
 
     def clean_case(self):
         try:
@@ -550,13 +611,13 @@ class MergeForm(forms.Form):
             qualifier = cleaned.get("people_qualifier")
             if not qualifier or qualifier == Case.PeopleQualifier.UNKNOWN:
                 self.add_error("people_qualifier", _("Say whether the number is exact."))
-        event = [
-            cleaned.get("event_date"),
-            cleaned.get("event_kind"),
-            cleaned.get("event_description"),
-        ]
+        described = any(cleaned.get(f"event_description_{lang}") for lang in CONTENT_LANGUAGES)
+        event = [cleaned.get("event_date"), cleaned.get("event_kind"), described]
         if any(event) and not all(event):
-            self.add_error("event_description", _("A timeline event needs a date, kind and text."))
+            self.add_error(None, _("A timeline event needs a date, kind and text."))
+        if case := cleaned.get("case"):
+            self._in_the_case_languages(case, "summary_addition")
+            self._in_the_case_languages(case, "event_description")
         legal = [cleaned.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS]
         if any(value not in (None, "") for value in legal) and (
             cleaned.get("event_kind") not in LEGAL_KINDS
@@ -573,7 +634,8 @@ class MergeForm(forms.Form):
             "outcomes": data["outcomes"],
             "people_count": data.get("people_count"),
             "people_qualifier": data.get("people_qualifier"),
-            "summary_addition": data.get("summary_addition", ""),
+            # {language: text}, in each language the case is written in (`clean`).
+            "summary_addition": _by_language(data, "summary_addition"),
             "correction_note": data.get("correction_note", ""),
         }
         if data.get("event_date"):
@@ -581,7 +643,7 @@ class MergeForm(forms.Form):
                 "date": data["event_date"],
                 "date_precision": data.get("event_date_precision") or DatePrecision.DAY,
                 "kind": data["event_kind"],
-                "description": data["event_description"],
+                "description": _by_language(data, "event_description"),
                 **{name: data.get(f"event_{name}") for name in LEGAL_EVENT_FIELDS},
             }
             for name in ("court", "legal_basis", "result"):

@@ -188,11 +188,11 @@ def test_with_four_eyes_a_second_moderator_must_approve_the_publication(
 # --- merge -----------------------------------------------------------------------------
 
 
-def merge(client, submission, case, **extra):
+def merge(client, submission, case, HTTP_ACCEPT_LANGUAGE="en", **extra):
     """As a moderator merges: the form, then the confirmation page's own form."""
     data = {"case": case.pk, "correction_note": "Added a second report.", **extra}
     url = reverse("moderation:merge", args=[submission.pk])
-    confirmation = client.post(url, data)
+    confirmation = client.post(url, data, HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE)
     if 'name="confirm"' not in confirmation.content.decode():
         return confirmation  # the form came back with an error
     return client.post(url, hidden_inputs(confirmation), follow=True)
@@ -231,7 +231,7 @@ def test_merging_keeps_all_sources_and_adds_the_new_facts(moderator_client, regi
         event_date="2023-07-01",
         event_date_precision="day",
         event_kind="criminal_case",
-        event_description="A criminal case was opened under article 332.",
+        event_description_en="A criminal case was opened under article 332.",
     )
 
     case.refresh_from_db()
@@ -484,3 +484,54 @@ def test_the_reject_form_preselects_no_reason(moderator_client, new_submission):
     moderator_client.post(reverse("moderation:reject", args=[new_submission.pk]), {"reason": ""})
     new_submission.refresh_from_db()
     assert new_submission.status == Submission.Status.IN_REVIEW
+
+
+def test_a_merge_adds_to_the_text_in_every_language_the_case_is_written_in(
+    moderator_client, region
+):
+    case = make_case(
+        home_region=region,
+        summary="Soldiers refused.",
+        summary_ru="Военные отказались.",
+        title_ru="Отказ",
+    )
+    submission = make_submission(home_region=region)
+
+    # In English only: the Russian readers would not see it, so the form asks for it ...
+    refused = merge(
+        moderator_client,
+        submission,
+        case,
+        summary_addition_en="Two were later dismissed.",
+        summary_addition_uk="Двох згодом звільнили.",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    errors = html.unescape(refused.content.decode())
+    assert f"Случай №{case.pk} написан и на этом языке (русский)" in errors
+    # Nor may it add to a version the case does not have; what was typed is kept.
+    assert f"У случая №{case.pk} ещё нет версии на этом языке (украинский)" in errors
+    assert "Двох згодом звільнили." in errors
+    case.refresh_from_db()
+    assert case.summary_en == "Soldiers refused."
+
+    # ... and, written in both, adds each to its own version; the timeline event too.
+    merge(
+        moderator_client,
+        submission,
+        case,
+        summary_addition_en="Two were later dismissed.",
+        summary_addition_ru="Двоих позже уволили.",
+        event_date="2023-07-01",
+        event_kind="dismissal",
+        event_description_en="Two were dismissed.",
+        event_description_ru="Двоих уволили.",
+    )
+
+    case.refresh_from_db()
+    assert case.summary_en == "Soldiers refused.\n\nTwo were later dismissed."
+    assert case.summary_ru == "Военные отказались.\n\nДвоих позже уволили."
+    assert case.summary_uk == ""
+    event = case.events.get()
+    assert (event.description_en, event.description_ru) == ("Two were dismissed.", "Двоих уволили.")
+    russian = moderator_client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Двоих позже уволили." in russian.content.decode()

@@ -251,7 +251,7 @@ def test_a_merge_may_add_a_legal_step_and_only_to_a_legal_kind(region):
         "case": case.pk,
         "event_date": "2022-05-25",
         "event_kind": "ruling",
-        "event_description": "The claim was rejected.",
+        "event_description_en": "The claim was rejected.",
         "event_court": "Nalchik garrison court",
         "event_claimants": "115",
         "event_result": "rejected",
@@ -266,7 +266,9 @@ def test_a_merge_may_add_a_legal_step_and_only_to_a_legal_kind(region):
         "rejected",
         True,
     )
-    CaseEvent.objects.create(case=case, **event)
+    description = event.pop("description")
+    assert description == {"en": "The claim was rejected."}
+    CaseEvent.objects.create(case=case, **event, description_en=description["en"])
     assert case.events.get().is_legal_step
 
     wrong = MergeForm({**base, "event_kind": "dismissal"})

@@ -67,7 +67,7 @@ def test_an_event_added_by_a_merge_is_searchable_at_once(moderator, dismissed, r
                 "date": "2022-09-01",
                 "date_precision": "day",
                 "kind": "appeal",
-                "description": "Суд отклонил апелляцию.",
+                "description": {"ru": "Суд отклонил апелляцию."},
             },
         },
     )

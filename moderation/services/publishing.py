@@ -195,8 +195,9 @@ def merge(submission, *, moderator, case, merge_data, seen_version=None):
     """Add a submission's verified sources and new facts to an existing published case.
 
     `merge_data`: `outcomes` to add, optional `people_count`/`people_qualifier`, optional
-    `summary_addition`, optional `event` (date, date_precision, kind, description), and the
-    moderator's optional public `correction_note`. All sources the case had are kept; a
+    `summary_addition` ({language: text}), optional `event` (date, date_precision, kind,
+    description as {language: text}), and the moderator's optional public
+    `correction_note`. All sources the case had are kept; a
     source already on the case (same link) is not added twice. Confidence can only go up:
     the rule (tracker/grading.py) grades the case's sources again.
     `seen_version` is the case's version the moderator's confirmation page showed.
@@ -261,14 +262,15 @@ def _merge_facts(case, merge_data):
     if merge_data.get("people_count"):
         case.people_count = merge_data["people_count"]
         case.people_qualifier = merge_data["people_qualifier"]
-    if merge_data.get("summary_addition"):
-        # The addition is written in the original language; translators follow.
-        original = translated("summary", case.original_language)
-        setattr(case, original, f"{getattr(case, original)}\n\n{merge_data['summary_addition']}")
+    for language, addition in merge_data.get("summary_addition", {}).items():
+        # In each language the case is written in (the merge form asks for every one).
+        field = translated("summary", language)
+        setattr(case, field, f"{getattr(case, field)}\n\n{addition}")
     if merge_data.get("event"):
-        # Its description is written in the case's original language, like the addition.
         event = dict(merge_data["event"])
-        description = event.pop("description")
+        descriptions = event.pop("description")
         CaseEvent.objects.create(
-            case=case, **event, **{translated("description", case.original_language): description}
+            case=case,
+            **event,
+            **{translated("description", lang): text for lang, text in descriptions.items()},
         )

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker.models import CaseOutcome
+from tracker.models import CaseOutcome, ContentLanguage
 
 from .. import services
 from ..decorators import moderator_required
@@ -134,7 +134,16 @@ def _merge_plan(form, submission):
             CaseOutcome.Outcome(value).label for value in data["outcomes"] if value not in known
         ],
         "merge_data": form.merge_data(),
+        # What is added to the text, in each language: (language's name, code, text).
+        "summary_additions": _in_languages(form.merge_data()["summary_addition"]),
+        "event_descriptions": _in_languages(
+            form.merge_data().get("event", {}).get("description", {})
+        ),
     }
+
+
+def _in_languages(texts):
+    return [(ContentLanguage(code).label, code, text) for code, text in texts.items()]
 
 
 @moderator_required

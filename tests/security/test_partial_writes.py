@@ -213,13 +213,13 @@ def test_a_merge_failing_at_its_audit_event_leaves_the_case_as_it_was(
         "outcomes": ["criminal_case"],
         "people_count": 40,
         "people_qualifier": "about",
-        "summary_addition": "More.",
+        "summary_addition": {"en": "More."},
         "correction_note": "Added a source.",
         "event": {
             "date": "2023-01-01",
             "date_precision": "day",
             "kind": "ruling",
-            "description": "x",
+            "description": {"en": "x"},
         },
     }
 
