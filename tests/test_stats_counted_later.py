@@ -112,3 +112,24 @@ def test_a_selection_counted_within_the_limit_is_counted_in_the_request(
 
     assert FIGURE.format(3) in page
     assert not large_record.results
+
+
+def test_only_so_many_slow_selections_wait_for_the_worker_at_once(
+    client, cases, slow_statistics, large_record, monkeypatch
+):
+    monkeypatch.setattr(stats, "STATS_COUNTS_WAITING_MAX", 1)
+    other = "/stats/?outlet=Mediazona&kind=left_unit"
+
+    client.get(URL)
+    second = client.get(other).content.decode()
+
+    # The second is not queued behind the first; its page says it is being counted.
+    assert [result.args for result in large_record.results] == [
+        ["kind=refused_deploy&outlet=Mediazona"]
+    ]
+    assert "their statistics are being counted now" in second
+    run_queued_tasks(large_record)
+    # Once the first is counted, the second is queued when its page looks again.
+    client.get(other)
+    queued = [result.args for result in large_record.results]
+    assert queued == [["kind=left_unit&outlet=Mediazona"]]

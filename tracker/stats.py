@@ -829,8 +829,7 @@ def _counted(selection, case_filter):
             numbers = counted_numbers(cases, everything=everything, timeout_ms=timeout_ms)
         if numbers not in (None, TOO_LONG):
             return numbers
-        if cache.add(_cache_key(selection, "counting"), time.time(), 2 * REFRESH_GRACE_SECONDS):
-            count_statistics.enqueue(urlencode(selection))
+        _ask_the_worker(selection)
     # A backend that ran the task at once (tests, development) has the numbers.
     numbers = cache.get(_cache_key(selection)) or cache.get(_cache_key(selection, "last"))
     if numbers is None:
@@ -838,16 +837,54 @@ def _counted(selection, case_filter):
     return numbers
 
 
+# At most this many selections wait for the task worker at once: whoever asks for many
+# different slow selections (a search for each word of a dictionary, say) cannot queue
+# hours of counting ahead of the aggregates every reader sees. Past it a selection is not
+# queued; its page says it is being counted and asks again when it looks again.
+STATS_COUNTS_WAITING_MAX = 20
+WAITING_KEY = "stats:v3:waiting"
+
+
+def _ask_the_worker(selection):
+    counting = _cache_key(selection, "counting")
+    if not cache.add(counting, time.time(), 2 * REFRESH_GRACE_SECONDS):
+        return  # another reader has asked
+    # A count of the selections waiting; it ends with its key's time, so a count that a
+    # lost task left too high mends itself.
+    cache.add(WAITING_KEY, 0, 2 * REFRESH_GRACE_SECONDS)
+    try:
+        waiting = cache.incr(WAITING_KEY)
+    except ValueError:  # ended in between
+        waiting = 1
+        cache.set(WAITING_KEY, waiting, 2 * REFRESH_GRACE_SECONDS)
+    if waiting > STATS_COUNTS_WAITING_MAX:
+        _done_waiting()
+        cache.delete(counting)
+        return
+    count_statistics.enqueue(urlencode(selection))
+
+
+def _done_waiting():
+    try:
+        if cache.decr(WAITING_KEY) < 0:
+            cache.set(WAITING_KEY, 0, 2 * REFRESH_GRACE_SECONDS)
+    except ValueError:
+        pass  # its time ended: nothing to count down
+
+
 @task()
 def count_statistics(query):
     """The task worker's count of the statistics of a selection (`_selection`, as a
     query string) that took a reader's request too long."""
     selection = parse_qsl(query, keep_blank_values=True)
-    with aggregate_statement_timeout():
-        numbers = _counted_numbers_of(selection, Case.objects.public())
-    cache.set(_cache_key(selection), numbers, STATS_CACHE_SECONDS)
-    cache.set(_cache_key(selection, "last"), numbers, STALE_TIMEOUT)
-    cache.delete(_cache_key(selection, "counting"))
+    try:
+        with aggregate_statement_timeout():
+            numbers = _counted_numbers_of(selection, Case.objects.public())
+        cache.set(_cache_key(selection), numbers, STATS_CACHE_SECONDS)
+        cache.set(_cache_key(selection, "last"), numbers, STALE_TIMEOUT)
+    finally:
+        cache.delete(_cache_key(selection, "counting"))
+        _done_waiting()
 
 
 def confidence_chosen(case_filter):
