@@ -128,17 +128,16 @@ def _merge_plan(form, submission):
     """What the merge would add, as the confirmation page lists it."""
     data, case = form.cleaned_data, form.cleaned_data["case"]
     known = set(case.outcomes)
+    merge_data = form.merge_data()
     return {
         "sources_added": services.sources_to_merge(submission, case),
         "outcomes_added": [
             CaseOutcome.Outcome(value).label for value in data["outcomes"] if value not in known
         ],
-        "merge_data": form.merge_data(),
+        "merge_data": merge_data,
         # What is added to the text, in each language: (language's name, code, text).
-        "summary_additions": _in_languages(form.merge_data()["summary_addition"]),
-        "event_descriptions": _in_languages(
-            form.merge_data().get("event", {}).get("description", {})
-        ),
+        "summary_additions": _in_languages(merge_data["summary_addition"]),
+        "event_descriptions": _in_languages(merge_data.get("event", {}).get("description", {})),
     }
 
 
